@@ -1,0 +1,142 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace NaltrexoneFhir.Fhir.Model;
+
+/// <summary>Precision of a FHIR date, dateTime or instant.</summary>
+public enum DatePrecision { Invalid, Year, Month, Day, Minute, Second }
+
+/// <summary>
+/// A FHIR <c>date</c>/<c>dateTime</c>/<c>instant</c> that keeps its text and never throws.
+/// Partial dates are intervals: "2026-11" is [2026-11-01, 2026-12-01). Dates without a zone are read as UTC.
+/// Text that is not a FHIR date gives <see cref="IsValid"/> = false and is written back unchanged.
+/// </summary>
+[JsonConverter(typeof(FhirDateTimeJsonConverter))]
+public readonly record struct FhirDateTime
+{
+    public FhirDateTime(string raw)
+    {
+        Raw = raw ?? string.Empty;
+        (Precision, Start, End) = Parse(Raw);
+    }
+
+    public string Raw { get; }
+    public DatePrecision Precision { get; }
+    /// <summary>Inclusive lower bound of the interval the value denotes (UTC).</summary>
+    public DateTimeOffset Start { get; }
+    /// <summary>Exclusive upper bound of the interval the value denotes (UTC).</summary>
+    public DateTimeOffset End { get; }
+    public bool IsValid => Precision != DatePrecision.Invalid;
+
+    public static FhirDateTime From(DateTimeOffset instant) =>
+        new(instant.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture));
+
+    public static FhirDateTime FromDate(DateOnly date) => new(date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture));
+
+    /// <summary>The day part as written ("2026-11-02"), for card text; the raw text when it has no day.</summary>
+    public string DisplayDate => Precision >= DatePrecision.Day ? Raw[..10] : Raw;
+
+    public override string ToString() => Raw;
+
+    private static (DatePrecision, DateTimeOffset, DateTimeOffset) Parse(string s)
+    {
+        var invalid = (DatePrecision.Invalid, DateTimeOffset.MinValue, DateTimeOffset.MinValue);
+        if (s.Length < 4 || !TryInt(s, 0, 4, out var year) || year < 1) return invalid;
+        try
+        {
+            if (s.Length == 4)
+            {
+                var y = new DateTimeOffset(year, 1, 1, 0, 0, 0, TimeSpan.Zero);
+                return (DatePrecision.Year, y, y.AddYears(1));
+            }
+            if (s.Length < 7 || s[4] != '-' || !TryInt(s, 5, 2, out var month) || month is < 1 or > 12) return invalid;
+            if (s.Length == 7)
+            {
+                var m = new DateTimeOffset(year, month, 1, 0, 0, 0, TimeSpan.Zero);
+                return (DatePrecision.Month, m, m.AddMonths(1));
+            }
+            if (s.Length < 10 || s[7] != '-' || !TryInt(s, 8, 2, out var day) || day < 1 || day > DateTime.DaysInMonth(year, month)) return invalid;
+            if (s.Length == 10)
+            {
+                var d = new DateTimeOffset(year, month, day, 0, 0, 0, TimeSpan.Zero);
+                return (DatePrecision.Day, d, d.AddDays(1));
+            }
+            if (s[10] != 'T') return invalid;
+            if (!DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture,
+                    DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var instant)) return invalid;
+            // FHIR requires seconds; tolerate "hh:mm" (minute precision) which some EHRs send.
+            var hasSeconds = s.Length >= 19 && s[16] == ':';
+            return hasSeconds
+                ? (DatePrecision.Second, instant, instant.AddSeconds(1))
+                : (DatePrecision.Minute, instant, instant.AddMinutes(1));
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            return invalid;
+        }
+    }
+
+    private static bool TryInt(string s, int start, int length, out int value)
+    {
+        value = 0;
+        if (s.Length < start + length) return false;
+        for (var i = start; i < start + length; i++)
+        {
+            var c = s[i];
+            if (c is < '0' or > '9') return false;
+            value = value * 10 + (c - '0');
+        }
+        return true;
+    }
+}
+
+/// <summary>Reads any JSON token into a <see cref="FhirDateTime"/>; non-strings become invalid dates, never exceptions.</summary>
+public sealed class FhirDateTimeJsonConverter : JsonConverter<FhirDateTime>
+{
+    public override FhirDateTime Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.String:
+                return new FhirDateTime(reader.GetString() ?? string.Empty);
+            case JsonTokenType.StartObject:
+            case JsonTokenType.StartArray:
+                reader.Skip();
+                return new FhirDateTime(string.Empty);
+            default:
+                var raw = System.Text.Encoding.UTF8.GetString(reader.HasValueSequence ? System.Buffers.BuffersExtensions.ToArray(reader.ValueSequence) : reader.ValueSpan);
+                return new FhirDateTime(raw);
+        }
+    }
+
+    public override void Write(Utf8JsonWriter writer, FhirDateTime value, JsonSerializerOptions options) =>
+        writer.WriteStringValue(value.Raw);
+}
+
+/// <summary>Reads strings tolerantly: numbers and booleans keep their text, objects and arrays become null.</summary>
+public sealed class TolerantStringJsonConverter : JsonConverter<string>
+{
+    public override bool HandleNull => false;
+
+    public override string? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        switch (reader.TokenType)
+        {
+            case JsonTokenType.String:
+                return reader.GetString();
+            case JsonTokenType.Number:
+            case JsonTokenType.True:
+            case JsonTokenType.False:
+                return System.Text.Encoding.UTF8.GetString(reader.HasValueSequence ? System.Buffers.BuffersExtensions.ToArray(reader.ValueSequence) : reader.ValueSpan);
+            case JsonTokenType.StartObject:
+            case JsonTokenType.StartArray:
+                reader.Skip();
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
+}
