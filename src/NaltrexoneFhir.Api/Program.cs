@@ -1,6 +1,60 @@
+using Microsoft.Extensions.Options;
+using NaltrexoneFhir.Api.Errors;
+using NaltrexoneFhir.Api.Hooks;
+using NaltrexoneFhir.Api.Logging;
+using NaltrexoneFhir.Api.Options;
+using NaltrexoneFhir.Api.PatientData;
+using NaltrexoneFhir.Api.Pipeline;
+using NaltrexoneFhir.Hooks;
+using NaltrexoneFhir.Rules.Catalog;
+using NaltrexoneFhir.Rules.Data;
+using NaltrexoneFhir.Rules.Engine;
+using NaltrexoneFhir.Terminology;
+
 var builder = WebApplication.CreateBuilder(args);
+var services = builder.Services;
+
+services.AddOptions<CdsOptions>().BindConfiguration(CdsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+services.AddOptions<RuleOptions>().BindConfiguration(RuleOptions.SectionName).ValidateDataAnnotations()
+    .Validate(o => o.TransaminaseCriticalMultiple > o.TransaminaseWarningMultiple, "Rules:TransaminaseCriticalMultiple must be greater than Rules:TransaminaseWarningMultiple.")
+    .Validate(o => o.EgfrModerateBelow > o.EgfrSevereBelow, "Rules:EgfrModerateBelow must be greater than Rules:EgfrSevereBelow.")
+    .Validate(o => o.Disabled.All(id => RuleCatalog.All().Any(r => string.Equals(r.Id, id, StringComparison.OrdinalIgnoreCase))),
+        "Rules:Disabled names a rule id that does not exist.")
+    .ValidateOnStart();
+services.AddOptions<ClockOptions>().BindConfiguration(ClockOptions.SectionName)
+    .Validate(o => o.Now is null || DateTimeOffset.TryParse(o.Now, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out _),
+        "Clock:Now must be an ISO 8601 instant, e.g. 2026-11-22T10:00:00Z.")
+    .ValidateOnStart();
+
+services.AddSingleton<TimeProvider>(sp =>
+{
+    var now = sp.GetRequiredService<IOptions<ClockOptions>>().Value.Now;
+    return now is null ? TimeProvider.System : new FixedTimeProvider(DateTimeOffset.Parse(now, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal));
+});
+
+// Terminology and rules: loaded once, immutable, shared.
+services.AddSingleton(_ => ValueSetIndex.Embedded);
+services.AddSingleton<MedicationClassifier>();
+services.AddSingleton<DataKeys>();
+services.AddSingleton(_ => new RuleEngine(RuleCatalog.All()));
+services.AddSingleton<PatientDataBuilder>();
+services.AddSingleton<ServiceCatalog>();
+services.AddScoped<IPatientDataSource, PrefetchPatientDataSource>();
+services.AddHookPipeline();
+
+services.AddProblemDetails();
+services.AddExceptionHandler<UnhandledExceptionHandler>();
+services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, CdsJsonContext.Default));
+builder.WebHost.ConfigureKestrel((ctx, k) =>
+    k.Limits.MaxRequestBodySize = ctx.Configuration.GetValue<long?>($"{CdsOptions.SectionName}:{nameof(CdsOptions.MaxRequestBodyBytes)}") ?? new CdsOptions().MaxRequestBodyBytes);
+
 var app = builder.Build();
 
-app.MapGet("/", () => "Hello World!");
+var clockNow = app.Services.GetRequiredService<IOptions<ClockOptions>>().Value.Now;
+if (clockNow is not null) Log.ClockPinned(app.Logger, clockNow);
+
+app.UseExceptionHandler();
+app.MapGet("/", () => Results.Redirect("/cds-services")).ExcludeFromDescription();
+app.MapCdsHooks();
 
 app.Run();

@@ -29,12 +29,13 @@ public class Resource
     [JsonExtensionData] public Dictionary<string, JsonElement>? Unknown { get; set; }
 
     /// <summary>The FHIR type name; "Resource" for types this model does not know. Not serialized (the discriminator is).</summary>
-    [JsonIgnore] public virtual string TypeName => "Resource";
+    [JsonIgnore] public string TypeName => TypeNameCore;
+    protected virtual string TypeNameCore => "Resource";
 }
 
 public sealed class Patient : Resource
 {
-    public override string TypeName => "Patient";
+    protected override string TypeNameCore => "Patient";
     public bool? Active { get; init; }
     public string? Gender { get; init; }
     public FhirDateTime? BirthDate { get; init; }
@@ -44,7 +45,7 @@ public sealed class Patient : Resource
 
 public sealed class MedicationRequest : Resource
 {
-    public override string TypeName => "MedicationRequest";
+    protected override string TypeNameCore => "MedicationRequest";
     public string? Status { get; init; }
     public string? Intent { get; init; }
     public IReadOnlyList<CodeableConcept>? Category { get; init; }
@@ -73,7 +74,7 @@ public sealed record DispenseRequest : Element
 
 public sealed class MedicationStatement : Resource
 {
-    public override string TypeName => "MedicationStatement";
+    protected override string TypeNameCore => "MedicationStatement";
     public string? Status { get; init; }
     public CodeableConcept? MedicationCodeableConcept { get; init; }
     public Reference? MedicationReference { get; init; }
@@ -89,7 +90,7 @@ public sealed class MedicationStatement : Resource
 
 public sealed class Medication : Resource
 {
-    public override string TypeName => "Medication";
+    protected override string TypeNameCore => "Medication";
     public CodeableConcept? Code { get; init; }
     public string? Status { get; init; }
     public CodeableConcept? Form { get; init; }
@@ -106,7 +107,7 @@ public sealed record MedicationIngredient : Element
 
 public sealed class Observation : Resource
 {
-    public override string TypeName => "Observation";
+    protected override string TypeNameCore => "Observation";
     public string? Status { get; init; }
     public IReadOnlyList<CodeableConcept>? Category { get; init; }
     public CodeableConcept? Code { get; init; }
@@ -145,7 +146,7 @@ public sealed record ObservationComponent : Element
 
 public sealed class Condition : Resource
 {
-    public override string TypeName => "Condition";
+    protected override string TypeNameCore => "Condition";
     public CodeableConcept? ClinicalStatus { get; init; }
     public CodeableConcept? VerificationStatus { get; init; }
     public IReadOnlyList<CodeableConcept>? Category { get; init; }
@@ -163,7 +164,7 @@ public sealed class Condition : Resource
 
 public sealed class AllergyIntolerance : Resource
 {
-    public override string TypeName => "AllergyIntolerance";
+    protected override string TypeNameCore => "AllergyIntolerance";
     public CodeableConcept? ClinicalStatus { get; init; }
     public CodeableConcept? VerificationStatus { get; init; }
     public string? Type { get; init; }
@@ -184,7 +185,7 @@ public sealed record AllergyReaction : Element
 
 public sealed class ServiceRequest : Resource
 {
-    public override string TypeName => "ServiceRequest";
+    protected override string TypeNameCore => "ServiceRequest";
     public string? Status { get; init; }
     public string? Intent { get; init; }
     public IReadOnlyList<CodeableConcept>? Category { get; init; }
@@ -202,7 +203,7 @@ public sealed class ServiceRequest : Resource
 
 public sealed class Procedure : Resource
 {
-    public override string TypeName => "Procedure";
+    protected override string TypeNameCore => "Procedure";
     public string? Status { get; init; }
     public CodeableConcept? Category { get; init; }
     public CodeableConcept? Code { get; init; }
@@ -213,7 +214,7 @@ public sealed class Procedure : Resource
 
 public sealed class Appointment : Resource
 {
-    public override string TypeName => "Appointment";
+    protected override string TypeNameCore => "Appointment";
     public string? Status { get; init; }
     public IReadOnlyList<CodeableConcept>? ServiceCategory { get; init; }
     public IReadOnlyList<CodeableConcept>? ServiceType { get; init; }
@@ -233,7 +234,7 @@ public sealed record AppointmentParticipant : Element
 
 public sealed class Bundle : Resource
 {
-    public override string TypeName => "Bundle";
+    protected override string TypeNameCore => "Bundle";
     public string? Type { get; init; }
     public int? Total { get; init; }
     public IReadOnlyList<BundleLink>? Link { get; init; }
@@ -260,7 +261,7 @@ public sealed record BundleEntrySearch : Element
 
 public sealed class OperationOutcome : Resource
 {
-    public override string TypeName => "OperationOutcome";
+    protected override string TypeNameCore => "OperationOutcome";
     public IReadOnlyList<OperationOutcomeIssue>? Issue { get; init; }
 }
 

@@ -1,0 +1,76 @@
+using System.Text.Json;
+using MediatR;
+using Microsoft.Extensions.Options;
+using NaltrexoneFhir.Api.Errors;
+using NaltrexoneFhir.Api.Options;
+using NaltrexoneFhir.Hooks;
+using NaltrexoneFhir.Rules.Catalog;
+using NaltrexoneFhir.Rules.Engine;
+
+namespace NaltrexoneFhir.Api.Hooks;
+
+public static class CdsEndpoints
+{
+    public static IEndpointRouteBuilder MapCdsHooks(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/cds-services", (ServiceCatalog catalog, IOptionsSnapshot<RuleOptions> options) =>
+            TypedResults.Json(new DiscoveryResponse(ServiceCatalog.Services.Select(s => catalog.Describe(s, options.Value)).ToList()),
+                CdsJsonContext.Default.DiscoveryResponse));
+
+        app.MapPost("/cds-services/{id}", InvokeAsync);
+        return app;
+    }
+
+    private static async Task<IResult> InvokeAsync(string id, HttpContext http, ServiceCatalog catalog, IMediator mediator, IOptions<CdsOptions> options)
+    {
+        var service = catalog.Find(id);
+        if (service is null)
+            return Outcomes.Result(StatusCodes.Status404NotFound, "not-found", $"No CDS service with id '{(id.Length > 40 ? id[..40] + "…" : id)}'.");
+
+        var (body, problem) = await ReadBodyAsync(http, options.Value);
+        if (problem is not null) return problem;
+        using (body)
+        {
+            var result = await mediator.Send(new EvaluateHook.Request(service, body!.RootElement), http.RequestAborted);
+            return result switch
+            {
+                HookResult.Ok ok => TypedResults.Json(ok.Response, CdsJsonContext.Default.CdsResponse),
+                HookResult.Invalid bad => Outcomes.Result(StatusCodes.Status400BadRequest, bad.Issues),
+                HookResult.PreconditionFailed pf => Outcomes.Result(StatusCodes.Status412PreconditionFailed, pf.Issues),
+                _ => throw new InvalidOperationException("Unknown hook result."),
+            };
+        }
+    }
+
+    /// <summary>Reads the body with a size limit (413) and a depth limit (400); malformed JSON is a 400, never a 500.</summary>
+    internal static async Task<(JsonDocument? Body, IResult? Problem)> ReadBodyAsync(HttpContext http, CdsOptions options)
+    {
+        var limit = options.MaxRequestBodyBytes;
+        if (http.Request.ContentLength > limit)
+            return (null, Outcomes.Result(StatusCodes.Status413PayloadTooLarge, "too-costly", $"The request body is larger than {limit} bytes."));
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await http.Request.Body.ReadAsync(chunk, http.RequestAborted)) > 0)
+        {
+            if (buffer.Length + read > limit)
+                return (null, Outcomes.Result(StatusCodes.Status413PayloadTooLarge, "too-costly", $"The request body is larger than {limit} bytes."));
+            buffer.Write(chunk, 0, read);
+        }
+        if (buffer.Length == 0)
+            return (null, Outcomes.Result(StatusCodes.Status400BadRequest, "required", "The request body is empty; a CDS Hooks request (JSON) is required."));
+        try
+        {
+            var doc = JsonDocument.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length),
+                new JsonDocumentOptions { MaxDepth = options.MaxJsonDepth });
+            return (doc, null);
+        }
+        catch (JsonException ex)
+        {
+            var depth = ex.Message.Contains("depth", StringComparison.OrdinalIgnoreCase);
+            return (null, Outcomes.Result(StatusCodes.Status400BadRequest, depth ? "too-costly" : "structure",
+                depth ? $"The JSON body is nested deeper than {options.MaxJsonDepth} levels." :
+                $"The body is not valid JSON (line {ex.LineNumber + 1}, position {ex.BytePositionInLine + 1})."));
+        }
+    }
+}

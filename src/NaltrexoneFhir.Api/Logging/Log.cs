@@ -1,0 +1,26 @@
+namespace NaltrexoneFhir.Api.Logging;
+
+/// <summary>
+/// Source-generated, PHI-free log messages. Log ids, counts, durations and states only — never resources,
+/// bodies, tokens or patient identifiers. 1xxx hook, 2xxx data, 3xxx rules, 9xxx host.
+/// </summary>
+public static partial class Log
+{
+    [LoggerMessage(EventId = 1001, Level = LogLevel.Information, Message = "Hook {ServiceId}/{Hook} {HookInstance} answered {Outcome} with {CardCount} cards [{Concerns}] in {ElapsedMs} ms")]
+    public static partial void HookAnswered(ILogger logger, string serviceId, string hook, string hookInstance, string outcome, int cardCount, string concerns, long elapsedMs);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Information, Message = "Hook {ServiceId} rejected ({Outcome}): {IssueCodes}")]
+    public static partial void HookRejected(ILogger logger, string serviceId, string outcome, string issueCodes);
+
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Debug, Message = "Prefetch {Key} was {State}")]
+    public static partial void PrefetchState(ILogger logger, string key, string state);
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Error, Message = "Rule {RuleId} failed during evaluation")]
+    public static partial void RuleFailed(ILogger logger, string ruleId);
+
+    [LoggerMessage(EventId = 9001, Level = LogLevel.Warning, Message = "Clock pinned to {Now} by Clock:Now: evaluation time is fixed (replay mode)")]
+    public static partial void ClockPinned(ILogger logger, string now);
+
+    [LoggerMessage(EventId = 9002, Level = LogLevel.Error, Message = "Unhandled {ExceptionType}; trace id {TraceId}")]
+    public static partial void UnhandledError(ILogger logger, string exceptionType, string traceId);
+}

@@ -1,0 +1,30 @@
+using NaltrexoneFhir.Fhir.Model;
+using NaltrexoneFhir.Fhir.Querying;
+using NaltrexoneFhir.Rules.Engine;
+using NaltrexoneFhir.Terminology;
+
+namespace NaltrexoneFhir.Rules.Clinical.Common;
+
+public sealed record ConditionMatch(Condition Condition, MatchKind By)
+{
+    public string Describe() =>
+        $"{Condition.Code.Label("Condition")} — {Condition.ClinicalStatus.Label("status not given")}, onset {Text.Date(Condition.OnsetDateTime ?? Condition.OnsetPeriod?.Start ?? Condition.RecordedDate)} (Condition/{Condition.Id})"
+        + (By == MatchKind.Text ? " — matched by its text, not its code" : "");
+}
+
+public static class ConditionQueries
+{
+    /// <summary>Active, not refuted conditions in a value set (by code, else by text).</summary>
+    public static IReadOnlyList<ConditionMatch> Active(RuleContext ctx, string valueSetUrl, bool allowText = true)
+    {
+        var vs = ctx.ValueSet(valueSetUrl);
+        var list = new List<ConditionMatch>();
+        foreach (var c in ctx.Data.Conditions)
+        {
+            if (!c.IsActiveCondition()) continue;
+            var m = vs.Match(c.Code, allowText);
+            if (m != MatchKind.None) list.Add(new ConditionMatch(c, m));
+        }
+        return list;
+    }
+}

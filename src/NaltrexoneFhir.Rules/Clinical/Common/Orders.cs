@@ -1,0 +1,85 @@
+using NaltrexoneFhir.Fhir.Json;
+using NaltrexoneFhir.Fhir.Model;
+using NaltrexoneFhir.Fhir.Querying;
+using NaltrexoneFhir.Hooks;
+using NaltrexoneFhir.Rules.Data;
+using NaltrexoneFhir.Rules.Engine;
+using NaltrexoneFhir.Terminology;
+
+namespace NaltrexoneFhir.Rules.Clinical.Common;
+
+/// <summary>Suggestions whose actions do the work: remove a draft, order a test or a drug. Codes come from orderable-items.</summary>
+public static class Orders
+{
+    public static SuggestionSpec RemoveDraft(DraftMedication draft, bool recommended = false) =>
+        new($"Remove the {Text.Clip(draft.Label, 60)} order",
+            [new CdsAction { Type = "delete", Description = $"Remove the draft order for {Text.Clip(draft.Label, 60)}.", ResourceId = draft.Reference }],
+            recommended);
+
+    public static SuggestionSpec OrderLab(RuleContext ctx, string loincCode, string label, string reason, bool recommended = true)
+    {
+        var display = ctx.ValueSet(ValueSetUrls.OrderableItems).Display(CodeSystems.Loinc, loincCode) ?? label;
+        var sr = new ServiceRequest
+        {
+            Status = "draft",
+            Intent = "order",
+            Code = new CodeableConcept { Coding = [new Coding { System = CodeSystems.Loinc, Code = loincCode, Display = display }], Text = label },
+            Subject = new Reference { ReferenceValue = $"Patient/{ctx.Data.PatientId}" },
+            AuthoredOn = FhirDateTime.From(ctx.Now),
+            ReasonCode = [new CodeableConcept { Text = reason }],
+        };
+        return new SuggestionSpec($"Order {label}",
+            [new CdsAction { Type = "create", Description = $"Order {label} (LOINC {loincCode}).", Resource = FhirJson.ToElement(sr) }],
+            recommended);
+    }
+
+    public static SuggestionSpec OrderHepaticPanel(RuleContext ctx, string reason) =>
+        OrderLab(ctx, "24325-3", "hepatic function panel", reason);
+
+    public static SuggestionSpec OrderUrineDrugScreen(RuleContext ctx, string reason) =>
+        OrderLab(ctx, "19295-5", "urine opiate screen", reason);
+
+    public static SuggestionSpec OrderPregnancyTest(RuleContext ctx, string reason) =>
+        OrderLab(ctx, "2106-3", "urine hCG pregnancy test", reason);
+
+    public static SuggestionSpec OrderNaloxone(RuleContext ctx)
+    {
+        const string code = "1725059";
+        var display = ctx.ValueSet(ValueSetUrls.OrderableItems).Display(CodeSystems.RxNorm, code) ?? "Naloxone Hydrochloride 40 MG/ML Nasal Spray";
+        var mr = new MedicationRequest
+        {
+            Status = "draft",
+            Intent = "order",
+            MedicationCodeableConcept = new CodeableConcept { Coding = [new Coding { System = CodeSystems.RxNorm, Code = code, Display = display }], Text = display },
+            Subject = new Reference { ReferenceValue = $"Patient/{ctx.Data.PatientId}" },
+            AuthoredOn = FhirDateTime.From(ctx.Now),
+            DosageInstruction = [new Dosage { Text = "1 spray in one nostril for suspected opioid overdose; may repeat every 2–3 minutes in alternating nostrils; call emergency services.", AsNeededBoolean = true }],
+        };
+        return new SuggestionSpec("Prescribe naloxone nasal spray",
+            [new CdsAction { Type = "create", Description = "Prescribe naloxone nasal spray for overdose reversal.", Resource = FhirJson.ToElement(mr) }],
+            true);
+    }
+}
+
+/// <summary>Formatting for card text.</summary>
+public static class Text
+{
+    public static string Clip(string s, int max) => s.Length <= max ? s : s[..(max - 1)].TrimEnd() + "…";
+
+    public static string Date(FhirDateTime? d) => d is { IsValid: true } v ? v.DisplayDate : "date unknown";
+
+    public static string Date(DateTimeOffset d) => d.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
+    public static string Num(decimal v) => v.ToString(v == Math.Round(v) ? "0" : "0.##", System.Globalization.CultureInfo.InvariantCulture);
+
+    public static string Ratio(decimal r) => Math.Round(r, 1).ToString("0.0", System.Globalization.CultureInfo.InvariantCulture) + "×";
+
+    public static string DaysAgo(DateTimeOffset now, DateTimeOffset when)
+    {
+        var days = (int)Math.Floor((now - when).TotalDays);
+        return days switch { < 0 => "scheduled ahead", 0 => "today", 1 => "1 day ago", _ => $"{days} days ago" };
+    }
+
+    public static string ClassifiedNote(MedicationClassification c) =>
+        $"'{Clip(c.Label, 60)}' was classified from its free text, not from a code; check the order.";
+}

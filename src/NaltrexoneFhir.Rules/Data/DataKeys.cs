@@ -1,0 +1,57 @@
+using NaltrexoneFhir.Fhir.Querying;
+using NaltrexoneFhir.Hooks;
+using NaltrexoneFhir.Terminology;
+
+namespace NaltrexoneFhir.Rules.Data;
+
+/// <summary>
+/// The catalogue of data the service reads. Each key yields its discovery prefetch template and (with the
+/// FHIR-server fallback) the query run when prefetch is missing. Lab code lists come from the value sets.
+/// </summary>
+public sealed class DataKeys
+{
+    public const string Patient = "patient";
+    public const string MedicationRequests = "medicationRequests";
+    public const string MedicationStatements = "medicationStatements";
+    public const string Conditions = "conditions";
+    public const string Allergies = "allergies";
+    public const string LiverLabs = "liverLabs";
+    public const string OpioidScreens = "opioidScreens";
+    public const string RenalLabs = "renalLabs";
+    public const string PregnancyTests = "pregnancyTests";
+    public const string ServiceRequests = "serviceRequests";
+    public const string Procedures = "procedures";
+    public const string Appointments = "appointments";
+
+    private readonly Dictionary<string, DataKey> _keys;
+
+    public DataKeys(ValueSetIndex terminology)
+    {
+        string Codes(params string[] urls) => string.Join(',', urls
+            .SelectMany(u => terminology[u].Concepts)
+            .Where(c => c.System == CodeSystems.Loinc)
+            .Select(c => $"{c.System}|{c.Code}")
+            .Distinct());
+        const string p = "patient={{context.patientId}}";
+        DataKey[] keys =
+        [
+            new(Patient, "Patient", "Patient/{{context.patientId}}", "The patient (birth date for the age check)."),
+            new(MedicationRequests, "MedicationRequest", $"MedicationRequest?{p}", "All medication orders, any status (active opioids, recent opioids, naltrexone)."),
+            new(MedicationStatements, "MedicationStatement", $"MedicationStatement?{p}", "Reported medication use (opioids taken outside the prescribing system)."),
+            new(Conditions, "Condition", $"Condition?{p}", "Problems and diagnoses (liver disease, OUD/AUD, pregnancy, renal, mood, indications)."),
+            new(Allergies, "AllergyIntolerance", $"AllergyIntolerance?{p}", "Allergies (naltrexone and related antagonists)."),
+            new(LiverLabs, "Observation", $"Observation?{p}&code={Codes(ValueSetUrls.Alt, ValueSetUrls.Ast, ValueSetUrls.BilirubinTotal, ValueSetUrls.HepaticPanels)}",
+                "ALT, AST, total bilirubin and hepatic/metabolic panels."),
+            new(OpioidScreens, "Observation", $"Observation?{p}&code={Codes(ValueSetUrls.UrineOpioidScreens)}", "Urine opioid screens."),
+            new(RenalLabs, "Observation", $"Observation?{p}&code={Codes(ValueSetUrls.Egfr)}", "eGFR results."),
+            new(PregnancyTests, "Observation", $"Observation?{p}&code={Codes(ValueSetUrls.Hcg)}", "hCG pregnancy tests."),
+            new(ServiceRequests, "ServiceRequest", $"ServiceRequest?{p}&status=active,draft,on-hold", "Planned procedures and orders (surgery hold window)."),
+            new(Procedures, "Procedure", $"Procedure?{p}&status=preparation,in-progress", "Planned or ongoing procedures (surgery hold window)."),
+            new(Appointments, "Appointment", $"Appointment?{p}&status=proposed,pending,booked", "Booked appointments (surgery hold window)."),
+        ];
+        _keys = keys.ToDictionary(k => k.Name, StringComparer.Ordinal);
+    }
+
+    public DataKey this[string name] => _keys[name];
+    public IReadOnlyCollection<DataKey> All => _keys.Values;
+}

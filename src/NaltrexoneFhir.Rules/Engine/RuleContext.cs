@@ -1,0 +1,35 @@
+using NaltrexoneFhir.Rules.Data;
+using NaltrexoneFhir.Terminology;
+
+namespace NaltrexoneFhir.Rules.Engine;
+
+/// <summary>Everything a rule may read: the snapshot, the evaluation instant, thresholds and terminology.</summary>
+public sealed class RuleContext(PatientData data, DateTimeOffset now, RuleOptions options, ValueSetIndex terminology)
+{
+    private readonly Dictionary<Type, object> _memo = [];
+
+    public PatientData Data { get; } = data;
+    public DateTimeOffset Now { get; } = now;
+    public RuleOptions Options { get; } = options;
+    public ValueSetIndex Terminology { get; } = terminology;
+
+    public IndexedValueSet ValueSet(string url) => Terminology[url];
+
+    public IEnumerable<DraftMedication> NaltrexoneTriggers => Data.TriggerDrafts.Where(d => d.Class.IsNaltrexone);
+    public IEnumerable<DraftMedication> OpioidTriggers => Data.TriggerDrafts.Where(d => d.Class.IsOpioid);
+
+    /// <summary>Per-call memo for assessments several rules share (e.g. the liver-lab assessment).</summary>
+    public T Memo<T>(Func<RuleContext, T> compute) where T : class
+    {
+        if (_memo.TryGetValue(typeof(T), out var v)) return (T)v;
+        var value = compute(this);
+        _memo[typeof(T)] = value;
+        return value;
+    }
+
+    /// <summary>Interval semantics: an event [start, end) may lie within the last <paramref name="days"/> days (upper bound).</summary>
+    public bool PossiblyWithinDays(DateTimeOffset? eventEnd, int days) => eventEnd is { } e && e > Now.AddDays(-days);
+
+    /// <summary>Interval semantics: an event certainly lies within the last <paramref name="days"/> days (lower bound).</summary>
+    public bool CertainlyWithinDays(DateTimeOffset? eventStart, int days) => eventStart is { } s && s >= Now.AddDays(-days);
+}

@@ -1,0 +1,2 @@
+global using NaltrexoneFhir.Fhir.Model;
+global using NaltrexoneFhir.Fhir.Querying;
