@@ -1,0 +1,98 @@
+using NaltrexoneFhir.Hooks;
+using NaltrexoneFhir.Rules.Catalog;
+using NaltrexoneFhir.Rules.Data;
+using NaltrexoneFhir.Rules.Engine;
+using NaltrexoneFhir.Rules.Tests.Kit;
+
+namespace NaltrexoneFhir.Rules.Tests.Engine;
+
+public sealed class EngineTests
+{
+    [Fact]
+    public void OneCardPerConcern_StrongestWins_AllFindingsNamed()
+    {
+        // ALT 6× (R11 critical) and 4× AST (R12 warning) and chronic hepatitis (R14 info) → one hepatotoxicity card, critical
+        var cards = new Scenario().Draft(Fx.Draft("d1", Fx.NaltrexoneOral))
+            .LiverLabs(Fx.Alt(250), Fx.Ast(150))
+            .Conditions(Fx.Cond("c1", NaltrexoneFhir.Fhir.Querying.CodeSystems.Snomed, "128302006", "Chronic hepatitis C"))
+            .Cards();
+        var card = Assert.Single(cards, c => c.Source.Topic!.Code == Concerns.Hepatotoxicity);
+        Assert.Equal(Indicators.Critical, card.Indicator);
+        Assert.Contains("R11", card.Detail);
+        Assert.Contains("R14", card.Detail);
+    }
+
+    [Fact]
+    public void EveryCard_HasUuidsSourceUrlTopicAndShortSummary()
+    {
+        var cards = new Scenario().Draft(Fx.Draft("d1", Fx.NaltrexoneOral)).Draft(Fx.Draft("d2", Fx.TextOnly("mystery")))
+            .Meds(Fx.Med("m1", Fx.Oxycodone)).LiverLabs(Fx.Alt(250, daysAgo: 400)).Cards();
+        Assert.True(cards.Count >= 3);
+        foreach (var c in cards)
+        {
+            Assert.True(Guid.TryParse(c.Uuid, out _));
+            Assert.True(c.Summary.Length < 140, c.Summary);
+            Assert.StartsWith("http", c.Source.Url);
+            Assert.Equal(Concerns.System, c.Source.Topic!.System);
+            Assert.NotEmpty(c.OverrideReasons!);
+            Assert.All(c.OverrideReasons!, r => Assert.False(string.IsNullOrEmpty(r.Display)));
+            if (c.Suggestions is not null)
+            {
+                Assert.NotNull(c.SelectionBehavior);
+                Assert.All(c.Suggestions, s => Assert.True(Guid.TryParse(s.Uuid, out _)));
+            }
+        }
+    }
+
+    [Fact]
+    public void UnrelatedOrder_NeedsNoData_AndGivesNoCards()
+    {
+        var s = new Scenario().Draft(Fx.Draft("d1", Fx.Lisinopril));
+        var (_, trigger) = s.Build();
+        Assert.Empty(new RuleEngine(RuleCatalog.All()).NeededKeys(trigger, new RuleOptions()));
+        Assert.Empty(s.Cards());
+    }
+
+    [Fact]
+    public void NaltrexoneOrder_NeedsMedicationsAndLabs()
+    {
+        var (_, trigger) = new Scenario().Draft(Fx.Draft("d1", Fx.NaltrexoneOral)).Build();
+        var keys = new RuleEngine(RuleCatalog.All()).NeededKeys(trigger, new RuleOptions());
+        Assert.Contains(DataKeys.MedicationRequests, keys);
+        Assert.Contains(DataKeys.LiverLabs, keys);
+        Assert.Contains(DataKeys.OpioidScreens, keys);
+    }
+
+    [Fact]
+    public void DisabledRule_DoesNotRun() =>
+        Assert.DoesNotContain(Concerns.MissingBaselineLft,
+            new Scenario { Options = new RuleOptions { Disabled = ["R15"] } }.Draft(Fx.Draft("d1", Fx.NaltrexoneOral)).Concerns());
+
+    [Fact]
+    public void OrderSelect_SameAnswerAsOrderSign_ForSameData()
+    {
+        Scenario Make(string hook) => new Scenario().Hook(hook).Draft(Fx.Draft("d1", Fx.NaltrexoneOral)).Meds(Fx.Med("m1", Fx.Oxycodone)).LiverLabs(Fx.Alt(182));
+        Assert.Equal(Make(HookNames.OrderSign).Concerns(), Make(HookNames.OrderSelect).Concerns());
+    }
+
+    [Fact]
+    public void OrderSelect_OnlySelectedDraftsTrigger()
+    {
+        var concerns = new Scenario().Hook(HookNames.OrderSelect).Draft(Fx.Draft("d1", Fx.NaltrexoneOral)).Draft(Fx.Draft("d2", Fx.Lisinopril))
+            .Select("MedicationRequest/d2").Meds(Fx.Med("m1", Fx.Oxycodone)).Concerns();
+        Assert.Empty(concerns);
+    }
+
+    [Fact]
+    public void PatientView_OnNaltrexone_SaysBlockadeAndLastLft()
+    {
+        var cards = new Scenario().Hook(HookNames.PatientView).Meds(Fx.Med("m1", Fx.NaltrexoneOral)).LiverLabs(Fx.Alt(30, daysAgo: 45)).Cards();
+        var card = Assert.Single(cards);
+        Assert.Equal(Concerns.NaltrexoneBlockade, card.Source.Topic!.Code);
+        Assert.Contains("last LFT 2026-10-08", card.Summary);
+    }
+
+    [Fact]
+    public void PatientView_NotOnNaltrexone_IsSilent() =>
+        Assert.Empty(new Scenario().Hook(HookNames.PatientView).Meds(Fx.Med("m1", Fx.Oxycodone)).Cards());
+}
