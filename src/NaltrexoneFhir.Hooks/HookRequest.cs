@@ -161,8 +161,9 @@ public static class HookRequestParser
             var i = 0;
             foreach (var entry in entries.EnumerateArray())
             {
+                if (entry.ValueKind != JsonValueKind.Object) continue; // null entries are dropped by the reader too
                 var parsed = bundle.Entry is { } list && i < list.Count ? list[i] : null;
-                if (parsed?.Resource is { } r && entry.TryGetProperty("resource", out var json))
+                if (parsed?.Resource is { } r && entry.TryGetProperty("resource", out var json) && json.ValueKind == JsonValueKind.Object)
                     drafts.Add(new DraftOrder(r, json.Clone(), parsed.FullUrl));
                 i++;
             }

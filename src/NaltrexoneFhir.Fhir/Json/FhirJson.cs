@@ -8,7 +8,7 @@ namespace NaltrexoneFhir.Fhir.Json;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     AllowOutOfOrderMetadataProperties = true,
     NumberHandling = JsonNumberHandling.AllowReadingFromString,
-    Converters = [typeof(TolerantStringJsonConverter)])]
+    Converters = [typeof(TolerantStringJsonConverter), typeof(NullSkippingListConverterFactory)])]
 [JsonSerializable(typeof(Resource))]
 [JsonSerializable(typeof(List<Resource>))]
 public sealed partial class FhirJsonContext : JsonSerializerContext;

@@ -1,0 +1,30 @@
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace NaltrexoneFhir.Api.Tests;
+
+/// <summary>The real host in memory, with the clock pinned (Clock:Now) so dated test data never rots.</summary>
+public sealed class CdsApiFactory : WebApplicationFactory<Program>
+{
+    public const string Now = "2026-11-22T10:00:00Z";
+    private readonly Dictionary<string, string?> _settings = new() { ["Clock:Now"] = Now };
+
+    public CdsApiFactory With(string key, string? value) { _settings[key] = value; return this; }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Development");
+        foreach (var (k, v) in _settings) builder.UseSetting(k, v);
+    }
+
+    public static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
+
+    public static async Task<JsonElement> ReadJson(HttpResponseMessage response) =>
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+}
+
+[CollectionDefinition(nameof(ApiCollection))]
+public sealed class ApiCollection : ICollectionFixture<CdsApiFactory>;

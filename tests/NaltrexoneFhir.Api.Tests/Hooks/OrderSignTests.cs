@@ -1,0 +1,121 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace NaltrexoneFhir.Api.Tests.Hooks;
+
+[Collection(nameof(ApiCollection))]
+public sealed class OrderSignTests(CdsApiFactory factory)
+{
+    private readonly HttpClient _client = factory.CreateClient();
+
+    private async Task<(HttpStatusCode Status, JsonElement Body)> Post(string service, string json)
+    {
+        var response = await _client.PostAsync($"/cds-services/{service}", CdsApiFactory.Json(json));
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
+    }
+
+    private static IEnumerable<string?> Concerns(JsonElement body) =>
+        body.GetProperty("cards").EnumerateArray().Select(c => c.GetProperty("source").GetProperty("topic").GetProperty("code").GetString());
+
+    [Fact]
+    public async Task NaltrexoneWithActiveOpioid_ReturnsCriticalCard()
+    {
+        var body = Requests.OrderSign([Requests.NaltrexoneDraft()], new() { ["medicationRequests"] = Requests.Bundle(Requests.OxycodoneActive()) });
+        var (status, json) = await Post("naltrexone-order-sign", body.ToJsonString());
+        Assert.Equal(HttpStatusCode.OK, status);
+        var card = json.GetProperty("cards").EnumerateArray().First();
+        Assert.Equal("critical", card.GetProperty("indicator").GetString());
+        Assert.Equal("opioid-coprescription", card.GetProperty("source").GetProperty("topic").GetProperty("code").GetString());
+        Assert.True(Guid.TryParse(card.GetProperty("uuid").GetString(), out _));
+    }
+
+    [Fact]
+    public async Task UnrelatedDraft_ReturnsEmptyCards()
+    {
+        var body = Requests.OrderSign([Requests.MedRequest("d1", "314076", "lisinopril 10 MG Oral Tablet")]);
+        body.Remove("prefetch"); // nothing needed, so nothing missing
+        var (status, json) = await Post("naltrexone-order-sign", body.ToJsonString());
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(0, json.GetProperty("cards").GetArrayLength());
+        Assert.Equal("{\"cards\":[]}", json.GetRawText());
+    }
+
+    [Fact]
+    public async Task MissingRequiredPrefetch_Returns412NamingTheKeys()
+    {
+        var body = Requests.OrderSign([Requests.NaltrexoneDraft()]);
+        ((JsonObject)body["prefetch"]!).Remove("liverLabs");
+        var (status, json) = await Post("naltrexone-order-sign", body.ToJsonString());
+        Assert.Equal(HttpStatusCode.PreconditionFailed, status);
+        Assert.Equal("OperationOutcome", json.GetProperty("resourceType").GetString());
+        Assert.Contains("liverLabs", json.GetRawText());
+    }
+
+    [Fact]
+    public async Task OperationOutcomePrefetch_IsNotReadAsNoData()
+    {
+        var oo = new JsonObject { ["resourceType"] = "OperationOutcome", ["issue"] = new JsonArray(new JsonObject { ["severity"] = "error", ["code"] = "timeout" }) };
+        var body = Requests.OrderSign([Requests.NaltrexoneDraft()], new() { ["liverLabs"] = oo });
+        var (status, json) = await Post("naltrexone-order-sign", body.ToJsonString());
+        Assert.Equal(HttpStatusCode.PreconditionFailed, status);
+        Assert.Contains("liverLabs", json.GetRawText());
+    }
+
+    [Fact]
+    public async Task NullPrefetch_MeansNoData_MissingBaselineFires()
+    {
+        var (status, json) = await Post("naltrexone-order-sign", Requests.OrderSign([Requests.NaltrexoneDraft()]).ToJsonString());
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("missing-baseline-lft", Concerns(json));
+    }
+
+    [Fact]
+    public async Task OrderSelect_SameCardsAsOrderSign()
+    {
+        var pre = new Dictionary<string, JsonNode?> { ["medicationRequests"] = Requests.Bundle(Requests.OxycodoneActive()) };
+        var sign = await Post("naltrexone-order-sign", Requests.OrderSign([Requests.NaltrexoneDraft()], pre).ToJsonString());
+        var select = await Post("naltrexone-order-select", Requests.OrderSign([Requests.NaltrexoneDraft()], pre, "order-select").ToJsonString());
+        Assert.Equal(HttpStatusCode.OK, select.Status);
+        Assert.Equal(Concerns(sign.Body), Concerns(select.Body));
+    }
+
+    [Fact]
+    public async Task UnknownService_Returns404OperationOutcome()
+    {
+        var (status, json) = await Post("no-such-service", Requests.OrderSign([Requests.NaltrexoneDraft()]).ToJsonString());
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        Assert.Equal("OperationOutcome", json.GetProperty("resourceType").GetString());
+    }
+
+    [Fact]
+    public async Task SampleRequestInRepo_Works()
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "examples", "hook-requests", "order-sign-naltrexone-on-oxycodone.json");
+        var (status, json) = await Post("naltrexone-order-sign", await File.ReadAllTextAsync(path));
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Contains("opioid-coprescription", Concerns(json));
+        Assert.Contains("hepatotoxicity", Concerns(json));
+    }
+
+    [Fact]
+    public async Task PatientView_OnNaltrexone()
+    {
+        var body = new JsonObject
+        {
+            ["hook"] = "patient-view",
+            ["hookInstance"] = Guid.NewGuid().ToString(),
+            ["context"] = new JsonObject { ["userId"] = "Practitioner/u1", ["patientId"] = "p1" },
+            ["prefetch"] = new JsonObject
+            {
+                ["medicationRequests"] = Requests.Bundle(Requests.MedRequest("m1", "1483744", "naltrexone hydrochloride 50 MG Oral Tablet", "active", "2026-10-01")),
+                ["medicationStatements"] = null,
+                ["liverLabs"] = null,
+            },
+        };
+        var (status, json) = await Post("naltrexone-patient-view", body.ToJsonString());
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(["naltrexone-opioid-blockade"], Concerns(json));
+    }
+}

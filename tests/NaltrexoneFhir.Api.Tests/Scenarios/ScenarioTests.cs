@@ -1,0 +1,41 @@
+using System.Net;
+using System.Text.Json;
+
+namespace NaltrexoneFhir.Api.Tests.Scenarios;
+
+/// <summary>
+/// Every folder under Scenarios/ holds request.json (a CDS Hooks request) and expected.json:
+/// {"service": "...", "status": 200, "concerns": [...]} — the exact set of card concern codes
+/// (source.topic.code) the service must answer with. The clock is pinned to 2026-11-22T10:00:00Z.
+/// </summary>
+[Collection(nameof(ApiCollection))]
+public sealed class ScenarioTests(CdsApiFactory factory)
+{
+    public static IEnumerable<object[]> All() =>
+        Directory.EnumerateDirectories(Path.Combine(AppContext.BaseDirectory, "Scenarios"))
+            .Select(d => new object[] { Path.GetFileName(d) })
+            .OrderBy(d => (string)d[0]);
+
+    [Theory]
+    [MemberData(nameof(All))]
+    public async Task Scenario(string name)
+    {
+        var dir = Path.Combine(AppContext.BaseDirectory, "Scenarios", name);
+        var expected = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(dir, "expected.json"))).RootElement;
+        var service = expected.GetProperty("service").GetString();
+        var status = expected.TryGetProperty("status", out var s) ? s.GetInt32() : 200;
+
+        var response = await factory.CreateClient().PostAsync($"/cds-services/{service}",
+            CdsApiFactory.Json(await File.ReadAllTextAsync(Path.Combine(dir, "request.json"))));
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(status == (int)response.StatusCode, $"{name}: expected {status}, got {(int)response.StatusCode}: {body}");
+        if (response.StatusCode != HttpStatusCode.OK) return;
+
+        var cards = JsonDocument.Parse(body).RootElement.GetProperty("cards").EnumerateArray().ToList();
+        var actual = cards.Select(c => c.GetProperty("source").GetProperty("topic").GetProperty("code").GetString()).Order().ToList();
+        var want = expected.GetProperty("concerns").EnumerateArray().Select(c => c.GetString()).Order().ToList();
+        Assert.True(want.SequenceEqual(actual), $"{name}: expected [{string.Join(", ", want)}] but got [{string.Join(", ", actual)}]");
+        foreach (var c in cards)
+            Assert.True(c.GetProperty("summary").GetString()!.Length < 140, $"{name}: summary too long");
+    }
+}

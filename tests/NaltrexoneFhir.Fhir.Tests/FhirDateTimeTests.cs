@@ -1,0 +1,38 @@
+using NaltrexoneFhir.Fhir.Model;
+
+namespace NaltrexoneFhir.Fhir.Tests;
+
+public sealed class FhirDateTimeTests
+{
+    [Theory]
+    [InlineData("2026", DatePrecision.Year, "2026-01-01", "2027-01-01")]
+    [InlineData("2026-11", DatePrecision.Month, "2026-11-01", "2026-12-01")]
+    [InlineData("2024-02", DatePrecision.Month, "2024-02-01", "2024-03-01")]
+    [InlineData("2026-11-02", DatePrecision.Day, "2026-11-02", "2026-11-03")]
+    public void PartialDates_AreIntervals(string raw, DatePrecision precision, string start, string end)
+    {
+        var d = new FhirDateTime(raw);
+        Assert.Equal(precision, d.Precision);
+        Assert.Equal(DateTimeOffset.Parse(start + "T00:00:00Z"), d.Start);
+        Assert.Equal(DateTimeOffset.Parse(end + "T00:00:00Z"), d.End);
+    }
+
+    [Fact]
+    public void DateTimeWithOffset_IsNormalisedToUtc()
+    {
+        var d = new FhirDateTime("2026-11-02T08:30:00-05:00");
+        Assert.Equal(DatePrecision.Second, d.Precision);
+        Assert.Equal(new DateTimeOffset(2026, 11, 2, 13, 30, 0, TimeSpan.Zero), d.Start);
+        Assert.Equal("2026-11-02", d.DisplayDate);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("26-11-02")]
+    [InlineData("2026-13")]
+    [InlineData("2026-02-30")]
+    [InlineData("2026-11-02X")]
+    [InlineData("yesterday")]
+    [InlineData("2026-11-02T25:00:00Z")]
+    public void BadText_IsInvalid_NeverThrows(string raw) => Assert.False(new FhirDateTime(raw).IsValid);
+}
