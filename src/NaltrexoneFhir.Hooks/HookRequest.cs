@@ -8,9 +8,13 @@ namespace NaltrexoneFhir.Hooks;
 public sealed record RequestIssue(string Code, string Message, string? Expression = null);
 
 /// <summary>A draft order from context.draftOrders: the parsed resource and its original JSON (for update actions).</summary>
-public sealed record DraftOrder(Resource Resource, JsonElement Json, string? FullUrl)
+public sealed record DraftOrder(Resource Resource, JsonElement Json, string? FullUrl, string? SourceType = null)
 {
+    /// <summary>"Type/id" as read (R4 type), used to match selections.</summary>
     public string Reference => Resource.Id is { Length: > 0 } id ? $"{Resource.TypeName}/{id}" : FullUrl ?? Resource.TypeName;
+
+    /// <summary>"Type/id" in the EHR's own resource type (e.g. DSTU2 MedicationOrder), for suggestion actions.</summary>
+    public string ActionReference => Resource.Id is { Length: > 0 } id ? $"{SourceType ?? Resource.TypeName}/{id}" : FullUrl ?? Resource.TypeName;
 }
 
 /// <summary>A validated hook request. Raw prefetch values are kept as JSON until the data layer reads them.</summary>
@@ -147,8 +151,16 @@ public static class HookRequestParser
             return null;
         }
         Bundle bundle;
+        List<string?> sourceTypes;
         try
         {
+            var originalTypes = d.TryGetProperty("entry", out var originalEntries) && originalEntries.ValueKind == JsonValueKind.Array
+                ? originalEntries.EnumerateArray().Where(e => e.ValueKind == JsonValueKind.Object)
+                    .Select(e => e.TryGetProperty("resource", out var r) && r.ValueKind == JsonValueKind.Object && r.TryGetProperty("resourceType", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString() : null)
+                    .ToList()
+                : [];
+            sourceTypes = originalTypes;
+            d = LegacyDrafts.Upgrade(d);
             bundle = (Bundle)FhirJson.ReadResource(d);
         }
         catch (JsonException ex)
@@ -164,7 +176,7 @@ public static class HookRequestParser
                 if (entry.ValueKind != JsonValueKind.Object) continue; // null entries are dropped by the reader too
                 var parsed = bundle.Entry is { } list && i < list.Count ? list[i] : null;
                 if (parsed?.Resource is { } r && entry.TryGetProperty("resource", out var json) && json.ValueKind == JsonValueKind.Object)
-                    drafts.Add(new DraftOrder(r, json.Clone(), parsed.FullUrl));
+                    drafts.Add(new DraftOrder(r, json.Clone(), parsed.FullUrl, i < sourceTypes.Count && sourceTypes[i] != r.TypeName ? sourceTypes[i] : null));
                 i++;
             }
         }
@@ -183,7 +195,10 @@ public static class HookRequestParser
             issues.Add(new("structure", "context.selections must be an array of strings ('Type/id').", "context.selections"));
             return null;
         }
-        return s.EnumerateArray().Select(e => e.GetString()!).ToList();
+        // DSTU2 drafts are read as MedicationRequest (see LegacyDrafts), so their selections are too.
+        return s.EnumerateArray().Select(e => e.GetString()!)
+            .Select(x => x.StartsWith("MedicationOrder/", StringComparison.Ordinal) ? "MedicationRequest/" + x["MedicationOrder/".Length..] : x)
+            .ToList();
     }
 
     private static string? RequiredString(JsonElement obj, string name, List<RequestIssue> issues, string prefix = "")
@@ -214,4 +229,62 @@ public static class HookRequestParser
 
     /// <summary>Echo at most a few characters of caller input in messages.</summary>
     private static string Trim(string s) => s.Length <= 40 ? s : s[..40] + "…";
+}
+
+/// <summary>
+/// Reads older draft shapes as R4: DSTU2 <c>MedicationOrder</c> (the CDS Hooks sandbox's default) becomes a
+/// MedicationRequest (patient → subject, dateWritten → authoredOn, dosage doseQuantity → doseAndRate), and STU3
+/// dosage doseQuantity/doseRange move into doseAndRate. Everything else is left as sent.
+/// </summary>
+internal static class LegacyDrafts
+{
+    public static JsonElement Upgrade(JsonElement bundle)
+    {
+        if (!bundle.TryGetProperty("entry", out var entries) || entries.ValueKind != JsonValueKind.Array) return bundle;
+        var needs = entries.EnumerateArray().Any(e => e.ValueKind == JsonValueKind.Object && e.TryGetProperty("resource", out var r)
+            && r.ValueKind == JsonValueKind.Object && (IsType(r, "MedicationOrder") || HasLegacyDose(r)));
+        if (!needs) return bundle;
+
+        var node = System.Text.Json.Nodes.JsonNode.Parse(bundle.GetRawText())!;
+        foreach (var entry in node["entry"]!.AsArray())
+        {
+            if (entry?["resource"] is not System.Text.Json.Nodes.JsonObject res) continue;
+            if (res["resourceType"] is System.Text.Json.Nodes.JsonValue type && type.TryGetValue<string>(out var t) && t == "MedicationOrder")
+            {
+                res["resourceType"] = "MedicationRequest";
+                Move(res, "patient", "subject");
+                Move(res, "dateWritten", "authoredOn");
+                res["intent"] ??= "order";
+            }
+            if (res["dosageInstruction"] is System.Text.Json.Nodes.JsonArray dosages)
+                foreach (var dosage in dosages.OfType<System.Text.Json.Nodes.JsonObject>())
+                {
+                    var dose = dosage["doseQuantity"] ?? dosage["doseSimpleQuantity"];
+                    var range = dosage["doseRange"];
+                    if ((dose is null && range is null) || dosage.ContainsKey("doseAndRate")) continue;
+                    var item = new System.Text.Json.Nodes.JsonObject();
+                    if (dose is not null) item["doseQuantity"] = dose.DeepClone();
+                    if (range is not null) item["doseRange"] = range.DeepClone();
+                    dosage.Remove("doseQuantity"); dosage.Remove("doseSimpleQuantity"); dosage.Remove("doseRange");
+                    dosage["doseAndRate"] = new System.Text.Json.Nodes.JsonArray(item);
+                }
+        }
+        return JsonDocument.Parse(node.ToJsonString()).RootElement.Clone();
+    }
+
+    private static bool IsType(JsonElement r, string type) =>
+        r.TryGetProperty("resourceType", out var t) && t.ValueKind == JsonValueKind.String && t.GetString() == type;
+
+    private static bool HasLegacyDose(JsonElement r) =>
+        r.TryGetProperty("dosageInstruction", out var d) && d.ValueKind == JsonValueKind.Array &&
+        d.EnumerateArray().Any(x => x.ValueKind == JsonValueKind.Object && !x.TryGetProperty("doseAndRate", out _) &&
+            (x.TryGetProperty("doseQuantity", out _) || x.TryGetProperty("doseSimpleQuantity", out _) || x.TryGetProperty("doseRange", out _)));
+
+    private static void Move(System.Text.Json.Nodes.JsonObject o, string from, string to)
+    {
+        if (!o.ContainsKey(from) || o.ContainsKey(to)) return;
+        var v = o[from]?.DeepClone();
+        o.Remove(from);
+        o[to] = v;
+    }
 }

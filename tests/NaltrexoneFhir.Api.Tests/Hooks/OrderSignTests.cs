@@ -119,3 +119,30 @@ public sealed class OrderSignTests(CdsApiFactory factory)
         Assert.Equal(["naltrexone-opioid-blockade"], Concerns(json));
     }
 }
+
+[Collection(nameof(ApiCollection))]
+public sealed class LegacyShapeTests(CdsApiFactory factory)
+{
+    [Fact]
+    public async Task Dstu2MedicationOrderDraft_FromTheSandbox_IsChecked()
+    {
+        // The CDS Hooks sandbox defaults to a DSTU2 server: drafts are MedicationOrder with patient/dateWritten, no Bundle.type.
+        var body = """
+        {"hook":"order-select","hookInstance":"7a1c0f5e-1111-4222-8333-944445555666",
+         "context":{"userId":"Practitioner/u1","patientId":"p1","selections":["MedicationOrder/request-123"],
+           "draftOrders":{"resourceType":"Bundle","entry":[{"resource":{"resourceType":"MedicationOrder","id":"request-123","status":"draft",
+             "patient":{"reference":"Patient/p1"},"dateWritten":"2026-11-22",
+             "medicationCodeableConcept":{"coding":[{"system":"http://www.nlm.nih.gov/research/umls/rxnorm","code":"1483744","display":"naltrexone hydrochloride 50 MG Oral Tablet"}]},
+             "dosageInstruction":[{"doseQuantity":{"value":50,"unit":"mg"},"timing":{"repeat":{"frequency":1,"period":1,"periodUnit":"d"}}}]}}]}},
+         "prefetch":{"medicationRequests":{"resourceType":"Bundle","entry":[{"resource":{"resourceType":"MedicationRequest","id":"m1","status":"active","intent":"order",
+             "medicationCodeableConcept":{"coding":[{"system":"http://www.nlm.nih.gov/research/umls/rxnorm","code":"1049621","display":"oxycodone hydrochloride 5 MG Oral Tablet"}]}}}]},
+           "medicationStatements":null,"conditions":null,"liverLabs":null,"opioidScreens":null,"allergies":null,"patient":null,
+           "renalLabs":null,"pregnancyTests":null,"serviceRequests":null,"procedures":null,"appointments":null}}
+        """;
+        var response = await factory.CreateClient().PostAsync("/cds-services/naltrexone-order-select", CdsApiFactory.Json(body));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Contains("opioid-coprescription", text);
+        Assert.Contains("\"resourceId\":\"MedicationOrder/request-123\"", text); // the delete suggestion uses the EHR's own type
+    }
+}

@@ -13,7 +13,7 @@ public static class Orders
 {
     public static SuggestionSpec RemoveDraft(DraftMedication draft, bool recommended = false) =>
         new($"Remove the {Text.Clip(draft.Label, 60)} order",
-            [new CdsAction { Type = "delete", Description = $"Remove the draft order for {Text.Clip(draft.Label, 60)}.", ResourceId = draft.Reference }],
+            [new CdsAction { Type = "delete", Description = $"Remove the draft order for {Text.Clip(draft.Label, 60)}.", ResourceId = draft.Order.ActionReference }],
             recommended);
 
     public static SuggestionSpec OrderLab(RuleContext ctx, string loincCode, string label, string reason, bool recommended = true)
