@@ -46,13 +46,16 @@ public static class CardComposer
         if (findings.Count > 1)
             detail.Append("\n\n*Rules: ").Append(string.Join(", ", findings.Select(f => f.RuleId).Distinct())).Append('*');
 
-        var suggestions = findings.SelectMany(f => f.Suggestions)
-            .DistinctBy(s => s.Label)
+        // Suggestions are alternatives (remove the order, or order a test): at-most-one, and then at most one may be
+        // recommended (cds-resp-1) — the first recommended one, from the strongest finding.
+        var specs = findings.SelectMany(f => f.Suggestions).DistinctBy(s => s.Label).ToList();
+        var recommended = specs.FirstOrDefault(s => s.IsRecommended);
+        var suggestions = specs
             .Select(s => new Suggestion
             {
                 Label = s.Label,
                 Uuid = newId().ToString(),
-                IsRecommended = s.IsRecommended ? true : null,
+                IsRecommended = ReferenceEquals(s, recommended) ? true : null,
                 Actions = s.Actions.Count > 0 ? s.Actions : null,
             })
             .ToList();
@@ -70,8 +73,7 @@ public static class CardComposer
                 Topic = new CdsCoding(Concerns.System, top.Concern, Concerns.Display(top.Concern)),
             },
             Suggestions = suggestions.Count > 0 ? suggestions : null,
-            // at-most-one: the suggestions of a card are alternatives (e.g. remove the order, or order a test).
-            SelectionBehavior = suggestions.Count > 0 ? (suggestions.Count(s => s.IsRecommended == true) > 1 ? "any" : "at-most-one") : null,
+            SelectionBehavior = suggestions.Count > 0 ? "at-most-one" : null,
             OverrideReasons = OverrideReasons.For(top.Concern),
         };
     }

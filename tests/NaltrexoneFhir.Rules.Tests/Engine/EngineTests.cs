@@ -38,10 +38,21 @@ public sealed class EngineTests
             Assert.All(c.OverrideReasons!, r => Assert.False(string.IsNullOrEmpty(r.Display)));
             if (c.Suggestions is not null)
             {
-                Assert.NotNull(c.SelectionBehavior);
+                Assert.Equal("at-most-one", c.SelectionBehavior);
+                Assert.True(c.Suggestions.Count(s => s.IsRecommended == true) <= 1);
                 Assert.All(c.Suggestions, s => Assert.True(Guid.TryParse(s.Uuid, out _)));
             }
         }
+    }
+
+    [Fact]
+    public void DraftNaltrexoneAndDraftOpioid_OneCard_TwoAlternativeRemovals_OneRecommended()
+    {
+        var cards = new Scenario().Draft(Fx.Draft("d1", Fx.NaltrexoneOral)).Draft(Fx.Draft("d2", Fx.Oxycodone)).Meds().Cards();
+        var card = Assert.Single(cards, c => c.Source.Topic!.Code == Concerns.OpioidCoprescription);
+        Assert.Equal(2, card.Suggestions!.Count(s => s.Actions!.Any(a => a.Type == "delete")));
+        Assert.Equal(1, card.Suggestions!.Count(s => s.IsRecommended == true));
+        Assert.Equal("at-most-one", card.SelectionBehavior);
     }
 
     [Fact]
