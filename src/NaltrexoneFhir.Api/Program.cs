@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using NaltrexoneFhir.Api.Benchmark;
 using NaltrexoneFhir.Api.Errors;
 using NaltrexoneFhir.Api.Hooks;
 using NaltrexoneFhir.Api.Logging;
@@ -56,5 +57,6 @@ if (clockNow is not null) Log.ClockPinned(app.Logger, clockNow);
 app.UseExceptionHandler();
 app.MapGet("/", () => Results.Redirect("/cds-services")).ExcludeFromDescription();
 app.MapCdsHooks();
+app.MapBenchmarkBaseline(app.Configuration); // only with Benchmark:BaselineEndpoint=true (tests/NaltrexoneFhir.Benchmarks)
 
 app.Run();
