@@ -14,6 +14,33 @@ var quick = args.Contains("--quick");
 int? connections = Option("--connections") is { } c ? int.Parse(c, System.Globalization.CultureInfo.InvariantCulture) : null;
 double? seconds = Option("--duration") is { } d ? double.Parse(d, System.Globalization.CultureInfo.InvariantCulture) : null;
 var forceDotnetClient = Option("--client") == "dotnet";
+if (mode == "profile")
+{
+    // Not a benchmark: loops the whole handler path for one patient, for dotnet-trace and quick before/after checks.
+    // dotnet run -c Release --project tests/NaltrexoneFhir.Benchmarks -- profile [typical|medium|large] [seconds]
+    var positional = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
+    var shape = PatientShape.Of(positional.ElementAtOrDefault(1) ?? "typical");
+    var duration = TimeSpan.FromSeconds(double.Parse(positional.ElementAtOrDefault(2) ?? "10", System.Globalization.CultureInfo.InvariantCulture));
+    var p = new HookPipeline();
+    var body = SyntheticPatient.OrderSign(shape);
+    for (var i = 0; i < 20; i++) p.Run(body); // warm-up (tiered JIT)
+    var gcs = GC.CollectionCount(0);
+    var process = System.Diagnostics.Process.GetCurrentProcess();
+    var cpu0 = process.TotalProcessorTime;
+    var sw = System.Diagnostics.Stopwatch.StartNew();
+    long n = 0, allocated = 0;
+    while (sw.Elapsed < duration)
+    {
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        p.Run(body);
+        allocated += GC.GetAllocatedBytesForCurrentThread() - before;
+        n++;
+    }
+    process.Refresh();
+    Console.WriteLine($"{shape.Name}: {n} calls, {sw.Elapsed.TotalMilliseconds * 1000 / n:0} µs/call wall, {(process.TotalProcessorTime - cpu0).TotalMilliseconds * 1000 / n:0} µs/call CPU, " +
+                      $"{allocated / n / 1024.0:0.0} KB allocated/call, {(GC.CollectionCount(0) - gcs) / (double)n:0.00} gen0 GCs/call");
+    return 0;
+}
 if (mode is not ("all" or "micro" or "http"))
 {
     Console.Error.WriteLine($"Unknown mode '{mode}'. Usage: -- [all|micro|http] [--quick] [--connections N] [--duration S] [--client dotnet]");
