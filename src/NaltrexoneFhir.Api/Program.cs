@@ -42,6 +42,7 @@ services.AddSingleton<PatientDataBuilder>();
 services.AddSingleton<ServiceCatalog>();
 services.AddScoped<IPatientDataSource, PrefetchPatientDataSource>();
 services.AddHookPipeline();
+services.AddMonitorBackedOptionsSnapshots(); // options bound once, not per request (BENCHMARKS.md)
 
 services.AddProblemDetails();
 services.AddExceptionHandler<UnhandledExceptionHandler>();

@@ -39,14 +39,14 @@ public static class EvaluateHook
         RuleEngine engine,
         DataKeys keys,
         ValueSetIndex terminology,
-        IOptionsMonitor<RuleOptions> options, // not IOptionsSnapshot: that re-binds and re-validates the options on every request
+        IOptionsSnapshot<RuleOptions> options,
         TimeProvider clock,
         ILogger<Handler> logger) : IRequestHandler<Request, HookResult>
     {
         public async Task<HookResult> Handle(Request request, CancellationToken cancellationToken)
         {
             var hook = request.Bound.Request!;
-            var ruleOptions = options.CurrentValue;
+            var ruleOptions = options.Value;
             var trigger = new TriggerContext(hook.Hook, builder.ClassifyDrafts(hook));
             var needed = engine.NeededKeys(trigger, ruleOptions).Select(k => keys[k]).ToList();
 
