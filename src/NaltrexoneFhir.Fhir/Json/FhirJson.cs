@@ -24,9 +24,18 @@ public static class FhirJson
     /// Done as an OnDeserialized callback rather than a list converter: a converter has to start a nested
     /// deserialization per item, which cost most of the reading time and allocations (BENCHMARKS.md).
     /// </summary>
-    private static readonly JsonSerializerOptions Options = CreateOptions();
+    private static readonly JsonSerializerOptions Options = CreateOptions(allowOutOfOrderResourceType: true);
 
     private static readonly JsonTypeInfo<Resource> ResourceInfo = (JsonTypeInfo<Resource>)Options.GetTypeInfo(typeof(Resource));
+
+    /// <summary>
+    /// The same contract, but <c>resourceType</c> must be each resource's first property (as EHRs write it). With
+    /// out-of-order metadata allowed, the serializer scans every resource object ahead for its discriminator before
+    /// reading it, which was about half of the reading time (BENCHMARKS.md). Reads try this first and fall back to
+    /// <see cref="ResourceInfo"/> whenever it cannot type every resource, so the result never differs.
+    /// </summary>
+    private static readonly JsonTypeInfo<Resource> ResourceFirstInfo =
+        (JsonTypeInfo<Resource>)CreateOptions(allowOutOfOrderResourceType: false).GetTypeInfo(typeof(Resource));
 
     public static FhirJsonContext Context => FhirJsonContext.Default;
 
@@ -35,17 +44,51 @@ public static class FhirJson
     {
         if (element.ValueKind != JsonValueKind.Object)
             throw new JsonException($"Expected a FHIR resource (JSON object) but found {element.ValueKind}.");
+        if (TryReadResourceFirst(element) is { } fast) return fast;
         return element.Deserialize(ResourceInfo)
                ?? throw new JsonException("Expected a FHIR resource but found null.");
     }
 
-    public static Resource ReadResource(ReadOnlySpan<byte> utf8Json) =>
-        JsonSerializer.Deserialize(utf8Json, ResourceInfo)
-        ?? throw new JsonException("Expected a FHIR resource but found null.");
+    public static Resource ReadResource(ReadOnlySpan<byte> utf8Json)
+    {
+        try
+        {
+            if (JsonSerializer.Deserialize(utf8Json, ResourceFirstInfo) is { } fast && AllTyped(fast)) return fast;
+        }
+        catch (JsonException) { /* read again below: the tolerant reader decides */ }
+        return JsonSerializer.Deserialize(utf8Json, ResourceInfo)
+               ?? throw new JsonException("Expected a FHIR resource but found null.");
+    }
 
-    public static Resource ReadResource(string json) =>
-        JsonSerializer.Deserialize(json, ResourceInfo)
-        ?? throw new JsonException("Expected a FHIR resource but found null.");
+    public static Resource ReadResource(string json) => ReadResource(System.Text.Encoding.UTF8.GetBytes(json));
+
+    private static Resource? TryReadResourceFirst(JsonElement element)
+    {
+        try
+        {
+            return element.Deserialize(ResourceFirstInfo) is { } r && AllTyped(r) ? r : null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// True when every resource in the graph (bundle entries, contained) was read as a modelled type. A plain
+    /// <see cref="Resource"/> means an unknown type or a resourceType that was not first: read with the tolerant contract.
+    /// </summary>
+    private static bool AllTyped(Resource resource)
+    {
+        if (resource.GetType() == typeof(Resource)) return false;
+        if (resource.Contained is { } contained)
+            foreach (var c in contained)
+                if (!AllTyped(c)) return false;
+        if (resource is Bundle { Entry: { } entries })
+            foreach (var e in entries)
+                if (e.Resource is { } r && !AllTyped(r)) return false;
+        return true;
+    }
 
     public static string Write(Resource resource) => JsonSerializer.Serialize(resource, ResourceInfo);
 
@@ -53,11 +96,12 @@ public static class FhirJson
 
     public static JsonElement ToElement(Resource resource) => JsonSerializer.SerializeToElement(resource, ResourceInfo);
 
-    private static JsonSerializerOptions CreateOptions()
+    private static JsonSerializerOptions CreateOptions(bool allowOutOfOrderResourceType)
     {
         var options = new JsonSerializerOptions(FhirJsonContext.Default.Options)
         {
             TypeInfoResolver = FhirJsonContext.Default.WithAddedModifier(DropNullArrayItems),
+            AllowOutOfOrderMetadataProperties = allowOutOfOrderResourceType,
         };
         options.MakeReadOnly();
         return options;

@@ -46,7 +46,7 @@ public static class HttpBenchmark
 
         // 2. Load on one process: warm up both routes, then interleaved closed-loop rounds.
         await using var service = await ServiceProcess.StartAsync(typical, TimeSpan.FromSeconds(60));
-        var warmup = TimeSpan.FromSeconds(s.Quick ? 1 : 3);
+        var warmup = TimeSpan.FromSeconds(s.Quick ? 1 : 10); // long enough for tiered JIT to reach tier 1 (a 3 s warm-up left the first round at a fifth of the others)
         await LoadClient.ClosedLoopAsync("warm-up", service.OrderSign, typical, s.Connections, warmup);
         await LoadClient.ClosedLoopAsync("warm-up", service.Baseline, typical, s.Connections, warmup);
 
