@@ -78,6 +78,32 @@ public sealed class TokenVerificationTests(SecuredApiFactory factory) : IClassFi
     }
 
     [Fact]
+    public async Task MutatedTokens_AreAll401_NeverA500()
+    {
+        var token = factory.Token(header: SecuredApiFactory.Header(jku: SecuredApiFactory.EhrJku));
+        var segmentEnds = Enumerable.Range(0, token.Length).Where(i => i == token.Length - 1 || token[i + 1] == '.').ToHashSet();
+        var rng = new Random(20261122);
+        const string junk = "AZaz09-_.=+/ {}\\\"%~";
+        var client = factory.CreateClient();
+        for (var i = 0; i < 200; i++)
+        {
+            var chars = token.ToCharArray();
+            for (var e = rng.Next(1, 4); e > 0; e--)
+            {
+                int at;
+                do at = rng.Next(chars.Length); while (segmentEnds.Contains(at));   // a last base64url char may carry unused bits
+                chars[at] = junk[rng.Next(junk.Length)];
+            }
+            var mutated = new string(chars);
+            if (mutated == token) continue;
+            using var request = new HttpRequestMessage(HttpMethod.Post, SecuredApiFactory.OrderSign) { Content = CdsApiFactory.Json("{}") };
+            request.Headers.TryAddWithoutValidation("Authorization", "Bearer " + mutated);
+            var response = await client.SendAsync(request);
+            Assert.True(response.StatusCode == HttpStatusCode.Unauthorized, $"mutation {i} gave {(int)response.StatusCode}");
+        }
+    }
+
+    [Fact]
     public async Task JkuOffTheAllowlist_IsNeverFetched()
     {
         var evil = "https://evil.example/keys-" + Guid.NewGuid();
