@@ -5,6 +5,7 @@ using NaltrexoneFhir.Api.Logging;
 using NaltrexoneFhir.Api.Options;
 using NaltrexoneFhir.Api.PatientData;
 using NaltrexoneFhir.Api.Pipeline;
+using NaltrexoneFhir.Api.Security;
 using NaltrexoneFhir.Hooks;
 using NaltrexoneFhir.Rules.Catalog;
 using NaltrexoneFhir.Rules.Data;
@@ -41,6 +42,7 @@ services.AddSingleton<PatientDataBuilder>();
 services.AddSingleton<ServiceCatalog>();
 services.AddScoped<IPatientDataSource, PrefetchPatientDataSource>();
 services.AddHookPipeline();
+services.AddCdsSecurity();   // client JWT, CORS, rate limits (Security/)
 
 services.AddProblemDetails();
 services.AddExceptionHandler<UnhandledExceptionHandler>();
@@ -54,6 +56,7 @@ var clockNow = app.Services.GetRequiredService<IOptions<ClockOptions>>().Value.N
 if (clockNow is not null) Log.ClockPinned(app.Logger, clockNow);
 
 app.UseExceptionHandler();
+app.UseCdsSecurity();
 app.MapGet("/", () => Results.Redirect("/cds-services")).ExcludeFromDescription();
 app.MapCdsHooks();
 
