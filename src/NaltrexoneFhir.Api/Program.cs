@@ -2,8 +2,10 @@ using Microsoft.Extensions.Options;
 using NaltrexoneFhir.Api.Errors;
 using NaltrexoneFhir.Api.Hooks;
 using NaltrexoneFhir.Api.Logging;
+using NaltrexoneFhir.Api.Operations;
 using NaltrexoneFhir.Api.Options;
 using NaltrexoneFhir.Api.PatientData;
+using NaltrexoneFhir.Api.Playground;
 using NaltrexoneFhir.Api.Pipeline;
 using NaltrexoneFhir.Hooks;
 using NaltrexoneFhir.Rules.Catalog;
@@ -12,6 +14,7 @@ using NaltrexoneFhir.Rules.Engine;
 using NaltrexoneFhir.Terminology;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.AddOperations();
 var services = builder.Services;
 
 services.AddOptions<CdsOptions>().BindConfiguration(CdsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
@@ -56,5 +59,7 @@ if (clockNow is not null) Log.ClockPinned(app.Logger, clockNow);
 app.UseExceptionHandler();
 app.MapGet("/", () => Results.Redirect("/cds-services")).ExcludeFromDescription();
 app.MapCdsHooks();
+app.MapOperations();
+app.MapPlayground();
 
 app.Run();
