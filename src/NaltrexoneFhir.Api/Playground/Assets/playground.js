@@ -141,10 +141,10 @@
     const ctx = (req && req.context) || {};
     const drafts = ((ctx.draftOrders && ctx.draftOrders.entry) || []).map((e) => e.resource).filter(Boolean);
     const banner = $('banner');
-    banner.replaceChildren(
+    banner.replaceChildren(...[
       el('strong', { text: 'Patient ' }), el('span', { id: 'banner-patient', text: ctx.patientId || '?' }),
       drafts.length ? el('span', { text: ' · signing: ' }) : null,
-      drafts.length ? el('strong', { id: 'banner-order', text: drafts.map(describeDraft).join(', ') }) : null);
+      drafts.length ? el('strong', { id: 'banner-order', text: drafts.map(describeDraft).join(', ') }) : null].filter(Boolean));
   }
 
   // ---------- firing ----------
@@ -239,13 +239,13 @@
       onclick: () => override(card, reasons[Number(reasonSelect.value)] || null, comment.value, node, feedback, serviceId, reasonSelect),
     }, 'Override');
 
-    node.append(
+    node.append(...[
       el('header', {}, el('span', { class: 'indicator', text: indicator }), el('h2', { class: 'summary', text: card.summary || '' })),
       detail,
       suggestions.length ? el('div', { class: 'suggestions' }, suggestions) : null,
       links.length ? el('div', { class: 'links' }, links) : null,
       el('div', { class: 'card-footer' }, sourceNode, el('div', { class: 'override' }, reasonSelect, comment, overrideButton)),
-      feedback);
+      feedback].filter(Boolean));
     return node;
   }
 
@@ -324,7 +324,7 @@
       showStatus(`The playground could not load: ${e.message}`, true);
       return;
     }
-    $('service').replaceChildren(...state.services.map((s) => el('option', { value: s.id, text: `${s.title || s.id} [${s.hook}]` })));
+    $('service').replaceChildren(...state.services.map((s) => el('option', { value: s.id, text: s.id, title: s.title || s.id })));
     const preferred = state.services.find((s) => s.hook === 'order-sign');
     if (preferred) $('service').value = preferred.id;
     $('patient').replaceChildren(...state.patients.map((p) => el('option', { value: p.id, text: p.label })));
