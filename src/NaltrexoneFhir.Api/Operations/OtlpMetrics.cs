@@ -69,7 +69,7 @@ public static class OtlpMetrics
             .Build();
     }
 
-    /// <summary>Creates the provider when the host starts; on shutdown pushes what is left and disposes it.</summary>
+    /// <summary>Creates the provider when the host starts; on stop pushes what is left and shuts it down (the container disposes it).</summary>
     private sealed class MeterProviderLifetime(MeterProvider provider) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
@@ -77,7 +77,7 @@ public static class OtlpMetrics
         public Task StopAsync(CancellationToken cancellationToken)
         {
             provider.ForceFlush(timeoutMilliseconds: 5000);
-            provider.Dispose();
+            provider.Shutdown(timeoutMilliseconds: 5000);
             return Task.CompletedTask;
         }
     }
