@@ -50,7 +50,7 @@ public sealed class ReplayTests(LiveCdsServer server) : IDisposable
 
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("FAIL", run.Out);
-        Assert.Contains("core-02-ntx-active-oxycodone: missing [hepatotoxicity], unexpected [opioid-coprescription]", run.Out);
+        Assert.Contains("core-02-ntx-active-oxycodone: expected hepatotoxicity; missing [hepatotoxicity], unexpected [opioid-coprescription]", run.Out);
         Assert.Contains(", 1 failed", run.Out);
     }
 

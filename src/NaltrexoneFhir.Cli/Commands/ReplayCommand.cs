@@ -40,14 +40,17 @@ public static class ReplayCommand
                     }
                 });
 
-            var table = new Table().Border(TableBorder.Rounded)
-                .AddColumn("Scenario").AddColumn("Service").AddColumn("Expected").AddColumn("Actual").AddColumn("Result");
-            foreach (var r in results)
-                table.AddRow(Markup.Escape(r.Name), Markup.Escape(r.Service), Markup.Escape(r.Expected), Markup.Escape(r.Actual),
-                    r.Passed ? "[green]PASS[/]" : "[red]FAIL[/]");
-            env.Console.Write(table);
+            // One table per service: scenario, result, the concerns the service answered (failures explain themselves below).
+            foreach (var group in results.GroupBy(r => r.Service))
+            {
+                var table = new Table().Border(TableBorder.Rounded).Title($"[bold]{Markup.Escape(group.Key)}[/]")
+                    .AddColumn(new TableColumn("Scenario").NoWrap()).AddColumn(new TableColumn("Result").NoWrap()).AddColumn("Answer");
+                foreach (var r in group)
+                    table.AddRow(Markup.Escape(r.Name), r.Passed ? "[green]PASS[/]" : "[red]FAIL[/]", Markup.Escape(r.Actual));
+                env.Console.Write(table);
+            }
             foreach (var r in results.Where(r => !r.Passed && r.Reason is not null))
-                env.Console.MarkupLine($"[red]✗[/] {Markup.Escape(r.Name)}: {Markup.Escape(r.Reason!)}");
+                env.Console.MarkupLine($"[red]✗[/] {Markup.Escape(r.Name)}: expected {Markup.Escape(r.Expected)}; {Markup.Escape(r.Reason!)}");
             var failed = results.Count(r => !r.Passed);
             env.Console.MarkupLine($"{(failed == 0 ? "[green]" : "[red]")}{results.Count - failed} passed, {failed} failed[/]");
             return failed == 0 ? ExitCodes.Ok : ExitCodes.Failed;
