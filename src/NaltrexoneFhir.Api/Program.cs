@@ -2,8 +2,10 @@ using Microsoft.Extensions.Options;
 using NaltrexoneFhir.Api.Errors;
 using NaltrexoneFhir.Api.Hooks;
 using NaltrexoneFhir.Api.Logging;
+using NaltrexoneFhir.Api.Operations;
 using NaltrexoneFhir.Api.Options;
 using NaltrexoneFhir.Api.PatientData;
+using NaltrexoneFhir.Api.Playground;
 using NaltrexoneFhir.Api.Pipeline;
 using NaltrexoneFhir.Api.Security;
 using NaltrexoneFhir.Hooks;
@@ -13,6 +15,7 @@ using NaltrexoneFhir.Rules.Engine;
 using NaltrexoneFhir.Terminology;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.AddOperations();
 var services = builder.Services;
 
 services.AddOptions<CdsOptions>().BindConfiguration(CdsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
@@ -59,5 +62,7 @@ app.UseExceptionHandler();
 app.UseCdsSecurity();
 app.MapGet("/", () => Results.Redirect("/cds-services")).ExcludeFromDescription();
 app.MapCdsHooks();
+app.MapOperations();
+app.MapPlayground();
 
 app.Run();

@@ -1,0 +1,78 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
+
+namespace NaltrexoneFhir.Api.Tests.Operations;
+
+/// <summary>Production logging, and where the playground is served.</summary>
+[Collection(nameof(ApiCollection))]
+public sealed class HostingTests(CdsApiFactory factory)
+{
+    [Fact]
+    public void Production_LogsAreJson_DevelopmentAreNot()
+    {
+        using var production = factory.WithWebHostBuilder(b => b.UseEnvironment("Production"));
+
+        Assert.Equal(ConsoleFormatterNames.Json, production.Services.GetRequiredService<IOptionsMonitor<ConsoleLoggerOptions>>().CurrentValue.FormatterName);
+        Assert.NotEqual(ConsoleFormatterNames.Json, factory.Services.GetRequiredService<IOptionsMonitor<ConsoleLoggerOptions>>().CurrentValue.FormatterName);
+    }
+
+    [Fact]
+    public async Task Production_HasNoPlayground_UnlessEnabled()
+    {
+        using var production = factory.WithWebHostBuilder(b => b.UseEnvironment("Production"));
+        Assert.Equal(HttpStatusCode.NotFound, (await production.CreateClient().GetAsync("/playground")).StatusCode);
+
+        using var enabled = factory.WithWebHostBuilder(b => b.UseEnvironment("Production").UseSetting("Playground:Enabled", "true"));
+        var page = await enabled.CreateClient().GetAsync("/playground");
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+        Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Development_ServesThePageAndItsAssets()
+    {
+        var client = factory.CreateClient();
+
+        var html = await client.GetStringAsync("/playground");
+        Assert.Contains("/playground/assets/playground.js", html);
+        var js = await client.GetAsync("/playground/assets/playground.js");
+        Assert.Equal("text/javascript", js.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("text/css", (await client.GetAsync("/playground/assets/playground.css")).Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/playground/assets/secrets.txt")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/playground/assets/..%2Fappsettings.json")).StatusCode);
+    }
+
+    /// <summary>
+    /// Every example patient works as the playground sends it (draft order kept, prefetch keys the example lacks sent
+    /// as null), and the draft-order presets are listed.
+    /// </summary>
+    [Fact]
+    public async Task Examples_EveryPatientAnswers200()
+    {
+        var client = factory.CreateClient();
+        var examples = JsonNode.Parse(await client.GetStringAsync("/playground/examples"))!;
+        var services = JsonNode.Parse(await client.GetStringAsync("/cds-services"))!["services"]!.AsArray();
+
+        var patients = examples["patients"]!.AsArray();
+        Assert.Contains(patients, p => (string?)p!["id"] == "order-sign-naltrexone-on-oxycodone");
+        Assert.Contains(patients, p => (string?)p!["hook"] == "patient-view");
+        Assert.Contains(examples["orders"]!.AsArray(), o => (string?)o!["id"] == "naltrexone-oral" && (string?)o["label"] == "Naltrexone 50 mg tablet");
+        foreach (var patient in patients)
+        {
+            var request = patient!["request"]!.DeepClone().AsObject();
+            var service = services.First(s => (string?)s!["hook"] == (string?)request["hook"])!;
+            var prefetch = request["prefetch"]!.AsObject();
+            foreach (var (key, _) in service["prefetch"]?.AsObject() ?? [])
+                if (!prefetch.ContainsKey(key)) prefetch[key] = null;
+
+            var response = await client.PostAsync($"/cds-services/{service["id"]}", CdsApiFactory.Json(request.ToJsonString()));
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{patient["id"]}: HTTP {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            Assert.Equal(JsonValueKind.Array, (await CdsApiFactory.ReadJson(response)).GetProperty("cards").ValueKind);
+        }
+    }
+}
