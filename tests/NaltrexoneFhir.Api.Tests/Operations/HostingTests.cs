@@ -12,10 +12,16 @@ namespace NaltrexoneFhir.Api.Tests.Operations;
 [Collection(nameof(ApiCollection))]
 public sealed class HostingTests(CdsApiFactory factory)
 {
+    /// <summary>Production refuses to start without a trusted issuer and a public base URL (issue 5), so give it one.</summary>
+    private static IWebHostBuilder Production(IWebHostBuilder b) => b.UseEnvironment("Production")
+        .UseSetting("Security:PublicBaseUrl", "https://cds.example.org")
+        .UseSetting("Security:Issuers:0:Issuer", "https://ehr.example.org")
+        .UseSetting("Security:Issuers:0:JwksUrl", "https://ehr.example.org/.well-known/jwks.json");
+
     [Fact]
     public void Production_LogsAreJson_DevelopmentAreNot()
     {
-        using var production = factory.WithWebHostBuilder(b => b.UseEnvironment("Production"));
+        using var production = factory.WithWebHostBuilder(b => Production(b));
 
         Assert.Equal(ConsoleFormatterNames.Json, production.Services.GetRequiredService<IOptionsMonitor<ConsoleLoggerOptions>>().CurrentValue.FormatterName);
         Assert.NotEqual(ConsoleFormatterNames.Json, factory.Services.GetRequiredService<IOptionsMonitor<ConsoleLoggerOptions>>().CurrentValue.FormatterName);
@@ -24,10 +30,10 @@ public sealed class HostingTests(CdsApiFactory factory)
     [Fact]
     public async Task Production_HasNoPlayground_UnlessEnabled()
     {
-        using var production = factory.WithWebHostBuilder(b => b.UseEnvironment("Production"));
+        using var production = factory.WithWebHostBuilder(b => Production(b));
         Assert.Equal(HttpStatusCode.NotFound, (await production.CreateClient().GetAsync("/playground")).StatusCode);
 
-        using var enabled = factory.WithWebHostBuilder(b => b.UseEnvironment("Production").UseSetting("Playground:Enabled", "true"));
+        using var enabled = factory.WithWebHostBuilder(b => Production(b).UseSetting("Playground:Enabled", "true"));
         var page = await enabled.CreateClient().GetAsync("/playground");
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.Equal("text/html", page.Content.Headers.ContentType?.MediaType);
