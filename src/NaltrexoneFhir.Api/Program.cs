@@ -39,7 +39,7 @@ services.AddSingleton<DataKeys>();
 services.AddSingleton(_ => new RuleEngine(RuleCatalog.All()));
 services.AddSingleton<PatientDataBuilder>();
 services.AddSingleton<ServiceCatalog>();
-services.AddScoped<IPatientDataSource, PrefetchPatientDataSource>();
+services.AddPatientDataSource(builder.Configuration); // prefetch first, then the allowlisted fhirServer (FhirServer:*)
 services.AddHookPipeline();
 
 services.AddProblemDetails();
