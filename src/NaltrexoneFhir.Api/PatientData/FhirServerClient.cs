@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using NaltrexoneFhir.Fhir.Model;
@@ -72,9 +73,11 @@ public sealed class FhirServerResilience
 
     public ResiliencePipeline Pipeline { get; }
 
-    /// <summary>The connection failed or closed before any response: safe to retry a GET once.</summary>
-    public static bool IsConnectionFailure(Exception ex) =>
-        ex is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.ResponseEnded };
+    /// <summary>The connection failed, or was reset or closed before a response: safe to retry a GET once.</summary>
+    public static bool IsConnectionFailure(Exception ex) => ex is HttpRequestException hre
+        && (hre.HttpRequestError is HttpRequestError.ConnectionError or HttpRequestError.ResponseEnded
+            || (hre.InnerException as SocketException ?? hre.InnerException?.InnerException as SocketException)?.SocketErrorCode
+                is SocketError.ConnectionReset or SocketError.ConnectionAborted or SocketError.ConnectionRefused);
 }
 
 /// <summary>The result of reading one key from the FHIR server: the data (all pages read), or why it is missing.</summary>
@@ -181,6 +184,7 @@ public sealed class FhirServerClient(HttpClient http, FhirServerResilience resil
                 HttpRequestError.NameResolutionError => (null, "FHIR server host not found", "dns", null),
                 HttpRequestError.SecureConnectionError => (null, "TLS connection to the FHIR server failed", "tls", null),
                 HttpRequestError.ConnectionError => (null, "FHIR server unreachable", "unreachable", null),
+                _ when FhirServerResilience.IsConnectionFailure(ex) => (null, "FHIR server dropped the connection", "connection-dropped", null),
                 _ => (null, "connection to the FHIR server failed", "connection", null),
             };
         }
