@@ -6,7 +6,7 @@ namespace NaltrexoneFhir.Rules.Engine;
 /// <summary>
 /// Turns data gaps into <c>data-unavailable</c> findings: one per affected rule, so the composer makes ONE warning
 /// card whose detail names every check that could not run (or ran on partial data) and why, e.g.
-/// "Naltrexone ordered for a patient on an active opioid — not checked: medication list unavailable (FHIR server timed out)".
+/// "Naltrexone ordered for a patient on an active opioid — not checked: medication list unavailable — FHIR server timed out".
 /// A safety service never answers with silence when it could not see the data.
 /// </summary>
 public static class DataGapFindings
@@ -26,10 +26,9 @@ public static class DataGapFindings
         if (affected.Count == 0) return [];
 
         var skipped = affected.Where(a => a.Unavailable.Count > 0).ToList();
-        var partial = affected.Where(a => a.Unavailable.Count == 0).ToList();
         var summary = skipped.Count > 0
-            ? $"{skipped.Count} safety check{(skipped.Count == 1 ? "" : "s")} not run: {Describe(skipped.SelectMany(a => a.Unavailable).ToList(), "unavailable", label)}"
-            : $"Safety checks ran on partial data: {Describe(partial.SelectMany(a => a.Incomplete).ToList(), "incomplete", label)}";
+            ? Summary($"{skipped.Count} safety check{(skipped.Count == 1 ? "" : "s")} not run", skipped.SelectMany(a => a.Unavailable).ToList(), "unavailable", label)
+            : Summary("Safety checks ran on partial data", affected.SelectMany(a => a.Incomplete).ToList(), "incomplete", label);
 
         var actions = new List<string>();
         var missingLabels = Labels(skipped.SelectMany(a => a.Unavailable), label);
@@ -54,18 +53,24 @@ public static class DataGapFindings
         }).ToList();
     }
 
-    /// <summary>"medication list, liver tests unavailable (FHIR server timed out)"; the reason only when all share it.</summary>
-    private static string Describe(IReadOnlyList<DataGap> gaps, string state, Func<string, string> label)
+    /// <summary>
+    /// "3 safety checks not run: medication list unavailable — FHIR server timed out". The reason only when all gaps share
+    /// it; the data named one by one while that fits, else the first and a count.
+    /// </summary>
+    private static string Summary(string head, IReadOnlyList<DataGap> gaps, string state, Func<string, string> label)
     {
         var reasons = gaps.Select(g => g.Reason).Distinct(StringComparer.Ordinal).ToList();
-        var text = $"{Join(Labels(gaps, label))} {state}";
-        return reasons.Count == 1 ? $"{text} ({reasons[0]})" : text;
+        var tail = reasons.Count == 1 ? $" — {reasons[0]}" : "";
+        var labels = Labels(gaps, label);
+        var full = $"{head}: {Join(labels)} {state}{tail}";
+        if (full.Length <= CardComposer.MaxSummaryLength || labels.Count == 1) return full;
+        return $"{head}: {labels[0]} and {labels.Count - 1} more {state}{tail}";
     }
 
-    /// <summary>"medication list, reported medications unavailable (FHIR server timed out); liver tests unavailable (HTTP 500)".</summary>
+    /// <summary>"medication list, reported medications unavailable — FHIR server timed out; liver tests unavailable — FHIR server error (HTTP 503)".</summary>
     private static string Reasons(IReadOnlyList<DataGap> gaps, string state, Func<string, string> label) =>
         string.Join("; ", gaps.GroupBy(g => g.Reason, StringComparer.Ordinal)
-            .Select(g => $"{Join(Labels(g, label))} {state} ({g.Key})"));
+            .Select(g => $"{Join(Labels(g, label))} {state} — {g.Key}"));
 
     private static List<string> Labels(IEnumerable<DataGap> gaps, Func<string, string> label) =>
         gaps.Select(g => label(g.Key)).Distinct(StringComparer.Ordinal).ToList();

@@ -60,7 +60,7 @@ public sealed class OrderSignTests(CdsApiFactory factory)
         Assert.Equal("warning", card.GetProperty("indicator").GetString());
         Assert.Contains("liver tests unavailable", card.GetProperty("summary").GetString());
         var detail = card.GetProperty("detail").GetString()!;
-        Assert.Contains("No liver function tests in the lookback window — not checked: liver tests unavailable (not in prefetch; no fhirServer to fetch it from)", detail);
+        Assert.Contains("No liver function tests in the lookback window — not checked: liver tests unavailable — not in prefetch; no fhirServer to fetch it from", detail);
         Assert.Contains("ALT or AST above 5× the upper limit of normal — not checked", detail);
         Assert.DoesNotContain("Naltrexone ordered for a patient on an active opioid — not checked", detail);
     }

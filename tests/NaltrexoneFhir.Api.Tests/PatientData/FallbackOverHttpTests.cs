@@ -105,7 +105,7 @@ public sealed class FallbackOverHttpTests
             var body = await Post(factory, Request($"{ehr.Origin}/fhir", new() { ["medicationRequests"] = page1 }));
 
             Assert.NotNull(Card(body, "opioid-coprescription"));   // page 1 was used
-            Assert.Contains("medication list incomplete (a next-page link points outside the FHIR server (not followed))",
+            Assert.Contains("medication list incomplete — a next-page link points outside the FHIR server (not followed)",
                 Card(body, "data-unavailable")!.Value.GetProperty("detail").GetString());
             Assert.False(listener.Pending(), "a next link to another origin was followed");
             Assert.DoesNotContain(ehr.Requests, r => r.PathAndQuery.StartsWith("/fhir/MedicationRequest", StringComparison.Ordinal));
@@ -155,7 +155,7 @@ public sealed class FallbackOverHttpTests
         var body = await Post(factory, Request($"{ehr.Origin}/fhir"));
 
         var detail = Card(body, "data-unavailable")!.Value.GetProperty("detail").GetString()!;
-        Assert.True(detail.Contains("medication list unavailable (FHIR server dropped the connection)", StringComparison.Ordinal), detail);
+        Assert.True(detail.Contains("medication list unavailable — FHIR server dropped the connection", StringComparison.Ordinal), detail);
         Assert.DoesNotContain("liver tests", detail);
         Assert.NotNull(Card(body, "missing-baseline-lft"));   // liver tests were read on the second attempt
         Assert.Equal(2, ehr.Requests.Count(r => r.PathAndQuery.StartsWith("/fhir/MedicationRequest", StringComparison.Ordinal)));
