@@ -10,7 +10,8 @@ public static class FhirServerRegistration
     /// <summary>
     /// Patient data: prefetch first, then the caller's FHIR server (allowlisted), with options bound and validated at start.
     /// The HttpClient comes from IHttpClientFactory: pooled connections, no redirects (a 3xx could point anywhere), no
-    /// cookies (shared between callers otherwise), and no HttpClient logging (it would log URLs carrying patient ids).
+    /// cookies (shared between callers otherwise), and no HttpClient logging (it redacts query strings but logs paths, and
+    /// paths carry patient ids: Patient/{id}, paging links).
     /// </summary>
     public static IServiceCollection AddPatientDataSource(this IServiceCollection services, IConfiguration configuration)
     {
