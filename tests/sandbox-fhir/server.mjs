@@ -107,7 +107,7 @@ function capabilityStatement(baseUrl) {
 }
 
 /** Adds paging to a searchset: a default page size, and self/next links carrying _count and _offset. */
-function pageSearch(url, origin) {
+function pageSearch(url) {
   const params = url.searchParams;
   if (!params.has('_count')) params.set('_count', String(pageSize));
   const count = Math.min(Math.max(Number.parseInt(params.get('_count'), 10) || pageSize, 1), maxPageSize);
@@ -179,7 +179,7 @@ async function handle(req, res) {
   // A type-level search: GET [base]/Type?params (not a read, not a system search).
   const isSearch = req.method === 'GET' && /^\/[A-Z][A-Za-z]+\/?$/.test(relative);
   const routed = new URL(url.href);
-  const count = isSearch ? pageSearch(routed, origin) : 0;
+  const count = isSearch ? pageSearch(routed) : 0;
 
   const [result, resource] = await router.handleRequest(
     { method: req.method, url: relative + routed.search, pathname: '', body, params: {}, query: {}, headers: req.headers },
