@@ -11,13 +11,18 @@ public sealed class CdsApiFactory : WebApplicationFactory<Program>
 {
     public const string Now = "2026-11-22T10:00:00Z";
     private readonly Dictionary<string, string?> _settings = new() { ["Clock:Now"] = Now };
+    private readonly List<Action<IWebHostBuilder>> _configure = [];
 
     public CdsApiFactory With(string key, string? value) { _settings[key] = value; return this; }
+
+    /// <summary>Further host configuration (environment, logging) applied after the settings.</summary>
+    public CdsApiFactory Configure(Action<IWebHostBuilder> configure) { _configure.Add(configure); return this; }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Development");
         foreach (var (k, v) in _settings) builder.UseSetting(k, v);
+        foreach (var c in _configure) c(builder);
     }
 
     public static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");

@@ -6,7 +6,8 @@ namespace NaltrexoneFhir.Api.Tests.Scenarios;
 /// <summary>
 /// Every folder under Scenarios/ holds request.json (a CDS Hooks request) and expected.json:
 /// {"service": "...", "status": 200, "concerns": [...]} — the exact set of card concern codes
-/// (source.topic.code) the service must answer with. The clock is pinned to 2026-11-22T10:00:00Z.
+/// (source.topic.code) the service must answer with. The clock is pinned to 2026-11-22T10:00:00Z. An optional
+/// "settings" object ({"FhirServer:DataFailurePolicy": "Strict"}) runs the scenario on a host with that configuration.
 /// </summary>
 [Collection(nameof(ApiCollection))]
 public sealed class ScenarioTests(CdsApiFactory factory)
@@ -25,7 +26,8 @@ public sealed class ScenarioTests(CdsApiFactory factory)
         var service = expected.GetProperty("service").GetString();
         var status = expected.TryGetProperty("status", out var s) ? s.GetInt32() : 200;
 
-        var response = await factory.CreateClient().PostAsync($"/cds-services/{service}",
+        using var configured = expected.TryGetProperty("settings", out var settings) ? Configured(settings) : null;
+        var response = await (configured ?? factory).CreateClient().PostAsync($"/cds-services/{service}",
             CdsApiFactory.Json(await File.ReadAllTextAsync(Path.Combine(dir, "request.json"))));
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(status == (int)response.StatusCode, $"{name}: expected {status}, got {(int)response.StatusCode}: {body}");
@@ -37,5 +39,12 @@ public sealed class ScenarioTests(CdsApiFactory factory)
         Assert.True(want.SequenceEqual(actual), $"{name}: expected [{string.Join(", ", want)}] but got [{string.Join(", ", actual)}]");
         foreach (var c in cards)
             Assert.True(c.GetProperty("summary").GetString()!.Length < 140, $"{name}: summary too long");
+    }
+
+    private static CdsApiFactory Configured(JsonElement settings)
+    {
+        var f = new CdsApiFactory();
+        foreach (var p in settings.EnumerateObject()) f.With(p.Name, p.Value.ToString());
+        return f;
     }
 }
