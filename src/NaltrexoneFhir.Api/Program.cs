@@ -5,6 +5,7 @@ using NaltrexoneFhir.Api.Logging;
 using NaltrexoneFhir.Api.Options;
 using NaltrexoneFhir.Api.PatientData;
 using NaltrexoneFhir.Api.Pipeline;
+using NaltrexoneFhir.Api.Store;
 using NaltrexoneFhir.Hooks;
 using NaltrexoneFhir.Rules.Catalog;
 using NaltrexoneFhir.Rules.Data;
@@ -41,6 +42,7 @@ services.AddSingleton<PatientDataBuilder>();
 services.AddSingleton<ServiceCatalog>();
 services.AddScoped<IPatientDataSource, PrefetchPatientDataSource>();
 services.AddHookPipeline();
+services.AddCdsStore();   // feedback, audit trail, analytics (after the pipeline and IPatientDataSource: it decorates them)
 
 services.AddProblemDetails();
 services.AddExceptionHandler<UnhandledExceptionHandler>();
@@ -56,5 +58,6 @@ if (clockNow is not null) Log.ClockPinned(app.Logger, clockNow);
 app.UseExceptionHandler();
 app.MapGet("/", () => Results.Redirect("/cds-services")).ExcludeFromDescription();
 app.MapCdsHooks();
+app.MapCdsStore();
 
 app.Run();
