@@ -15,8 +15,6 @@ public sealed class AuditWriter(
     IOptions<AuditOptions> options,
     ILogger<AuditWriter> logger) : BackgroundService
 {
-    private static readonly TimeSpan FirstRetryDelay = TimeSpan.FromMilliseconds(100);
-
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         queue.Complete();
@@ -49,7 +47,7 @@ public sealed class AuditWriter(
     private async Task<bool> WriteAsync(List<HookCallRow> batch, CancellationToken stoppingToken)
     {
         var attempt = 0;
-        var delay = FirstRetryDelay;
+        var delay = options.Value.MinRetryDelay;
         while (true)
         {
             try

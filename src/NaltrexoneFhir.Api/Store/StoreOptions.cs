@@ -33,6 +33,9 @@ public sealed class AuditOptions
     /// <summary>Records written per transaction.</summary>
     [Range(1, 10_000)] public int BatchSize { get; set; } = 200;
 
+    /// <summary>First wait after a failed write; doubles up to <see cref="MaxRetryDelay"/>.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")] public TimeSpan MinRetryDelay { get; set; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>Longest wait between retries while the database is down.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")] public TimeSpan MaxRetryDelay { get; set; } = TimeSpan.FromSeconds(30);
 }
