@@ -44,6 +44,7 @@ public sealed class StoreInitializer(
 {
     private readonly CancellationTokenSource _stopping = new();
     private Task? _retry;
+    private bool _disposed;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -93,9 +94,16 @@ public sealed class StoreInitializer(
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        // The host may stop again after the container disposed us (WebApplicationFactory does): then there is nothing left to stop.
+        if (Volatile.Read(ref _disposed)) return;
         await _stopping.CancelAsync();
         if (_retry is not null) await _retry.WaitAsync(cancellationToken);
     }
 
-    public void Dispose() => _stopping.Dispose();
+    public void Dispose()
+    {
+        if (Interlocked.Exchange(ref _disposed, true)) return;
+        _stopping.Cancel();
+        _stopping.Dispose();
+    }
 }
