@@ -8,6 +8,7 @@ using NaltrexoneFhir.Api.PatientData;
 using NaltrexoneFhir.Api.Playground;
 using NaltrexoneFhir.Api.Pipeline;
 using NaltrexoneFhir.Api.Security;
+using NaltrexoneFhir.Api.Store;
 using NaltrexoneFhir.Hooks;
 using NaltrexoneFhir.Rules.Catalog;
 using NaltrexoneFhir.Rules.Data;
@@ -46,6 +47,7 @@ services.AddSingleton<ServiceCatalog>();
 services.AddPatientDataSource(builder.Configuration); // prefetch first, then the allowlisted fhirServer (FhirServer:*)
 services.AddHookPipeline();
 services.AddCdsSecurity();   // client JWT, CORS, rate limits (Security/)
+services.AddCdsStore();   // feedback, audit trail, analytics (after the pipeline and IPatientDataSource: it decorates them)
 
 services.AddProblemDetails();
 services.AddExceptionHandler<UnhandledExceptionHandler>();
@@ -64,5 +66,6 @@ app.MapGet("/", () => Results.Redirect("/cds-services")).ExcludeFromDescription(
 app.MapCdsHooks();
 app.MapOperations();
 app.MapPlayground();
+app.MapCdsStore();
 
 app.Run();
