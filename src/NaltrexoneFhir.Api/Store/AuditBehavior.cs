@@ -76,9 +76,8 @@ public sealed class AuditBehavior(
             },
             LatencyMs = latency.TotalMilliseconds,
         };
-        foreach (var (key, value) in capture.Values ?? new Dictionary<string, PrefetchValue>())
+        foreach (var (key, (origin, state)) in capture.Values ?? new Dictionary<string, (string, string)>())
         {
-            var (origin, state) = HookDataCapture.Describe(value);
             record.Data.Add(new HookCallDataRow { HookCallId = id, DataKey = key, Origin = origin, State = state });
         }
         if (result is HookResult.Ok ok)

@@ -5,38 +5,40 @@ using NaltrexoneFhir.Persistence;
 
 namespace NaltrexoneFhir.Api.Store;
 
-/// <summary>Per request: the data keys the hook call loaded and what each came to (filled by <see cref="AuditingPatientDataSource"/>).</summary>
+/// <summary>Per request: the data keys the hook call loaded and where each came from (filled by <see cref="AuditingPatientDataSource"/>).</summary>
 public sealed class HookDataCapture
 {
-    public IReadOnlyDictionary<string, PrefetchValue>? Values { get; private set; }
+    public IReadOnlyDictionary<string, (string Origin, string State)>? Values { get; private set; }
 
-    internal void Record(IReadOnlyDictionary<string, PrefetchValue> values) => Values = values;
+    internal void Record(IReadOnlyDictionary<string, (string Origin, string State)> values) => Values = values;
 
     /// <summary>
-    /// Where a key's data came from. Provided or null (known to be empty) → prefetch; absent, an OperationOutcome or
-    /// unreadable → unavailable. A value fetched from the EHR's FHIR server is marked by the fallback data source
-    /// (issue 4) and maps to <see cref="DataOrigins.FhirServer"/> here.
+    /// Where a key's data came from. Usable in the prefetch (a resource/Bundle, or null = known to be empty) → prefetch;
+    /// not usable in the prefetch (absent or an OperationOutcome) but available after loading → the EHR's FHIR server;
+    /// otherwise → unavailable, with the prefetch state.
     /// </summary>
-    public static (string Origin, string State) Describe(PrefetchValue value) => value.State switch
-    {
-        PrefetchState.Provided => (DataOrigins.Prefetch, "provided"),
-        PrefetchState.Null => (DataOrigins.Prefetch, "null"),
-        PrefetchState.Absent => (DataOrigins.Unavailable, "absent"),
-        PrefetchState.OperationOutcome => (DataOrigins.Unavailable, "operation-outcome"),
-        PrefetchState.Unreadable => (DataOrigins.Unavailable, "unreadable"),
-        var other => (other.ToString().Contains("Fhir", StringComparison.OrdinalIgnoreCase) ? DataOrigins.FhirServer : DataOrigins.Unavailable,
-            other.ToString().ToLowerInvariant()),
-    };
+    public static (string Origin, string State) Describe(PrefetchValue prefetched, PrefetchValue loaded) =>
+        prefetched.IsAvailable ? (DataOrigins.Prefetch, prefetched.State == PrefetchState.Null ? "null" : "provided")
+        : loaded.IsAvailable ? (DataOrigins.FhirServer, loaded.State == PrefetchState.Null ? "null" : "provided")
+        : (DataOrigins.Unavailable, prefetched.State switch
+        {
+            PrefetchState.Absent => "absent",
+            PrefetchState.OperationOutcome => "operation-outcome",
+            _ => "unreadable",
+        });
 }
 
-/// <summary>Decorates whichever <see cref="IPatientDataSource"/> is registered: passes through, and records the outcome per key for the audit.</summary>
+/// <summary>Decorates whichever <see cref="IPatientDataSource"/> is registered: passes through, and records the origin per key for the audit.</summary>
 public sealed class AuditingPatientDataSource(IPatientDataSource inner, HookDataCapture capture) : IPatientDataSource
 {
-    public async Task<IReadOnlyDictionary<string, PrefetchValue>> LoadAsync(HookRequest request, IReadOnlyList<DataKey> keys, CancellationToken ct)
+    public async Task<PatientDataLoad> LoadAsync(HookRequest request, IReadOnlyList<DataKey> keys, CancellationToken ct)
     {
-        var values = await inner.LoadAsync(request, keys, ct);
-        capture.Record(values);
-        return values;
+        var load = await inner.LoadAsync(request, keys, ct);
+        var origins = new Dictionary<string, (string, string)>(StringComparer.Ordinal);
+        foreach (var (key, value) in load.Values)
+            origins[key] = HookDataCapture.Describe(PrefetchReader.Read(request.Prefetch.TryGetValue(key, out var raw) ? raw : null), value);
+        capture.Record(origins);
+        return load;
     }
 }
 
