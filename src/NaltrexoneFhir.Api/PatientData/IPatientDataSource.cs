@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using NaltrexoneFhir.Api.Logging;
+using NaltrexoneFhir.Api.Operations;
+using NaltrexoneFhir.Api.Security;
 using NaltrexoneFhir.Hooks;
 using NaltrexoneFhir.Rules.Data;
 
@@ -40,6 +42,8 @@ public sealed class PrefetchFirstPatientDataSource(
     FhirServerClient client,
     FhirServerAllowlist allowlist,
     IOptions<FhirServerOptions> options,
+    CdsClientContext clientContext,
+    CdsMetrics metrics,
     ILogger<PrefetchFirstPatientDataSource> logger) : IPatientDataSource
 {
     public async Task<PatientDataLoad> LoadAsync(HookRequest request, IReadOnlyList<DataKey> keys, CancellationToken ct)
@@ -50,6 +54,9 @@ public sealed class PrefetchFirstPatientDataSource(
         var needsServer = prefetched.Any(p => p.Value.State is PrefetchState.Absent or PrefetchState.OperationOutcome
                                               || (p.Value.State == PrefetchState.Provided && PrefetchReader.NextLink(p.Value.Bundle) is not null));
         var server = allowlist.Check(request.FhirServer);
+        // The verified CDS client (JWT) may narrow the allowlist to its own FHIR servers; it never widens it.
+        if (server.IsAllowed && !clientContext.IsFhirServerAllowed(request.FhirServer))
+            server = new FhirServerCheck(null, "FHIR server not registered for this EHR client");
         if (needsServer && request.FhirServer is not null && !server.IsAllowed)
             Log.FhirServerRefused(logger, FhirServerAllowlist.Origin(request.FhirServer), server.Refusal ?? "-");
 
@@ -105,11 +112,13 @@ public sealed class PrefetchFirstPatientDataSource(
         if (!MayFollow(url))
             return (key.Name, prefetched, new DataGap(key.Name, DataGapKind.Unavailable, "the query URL leaves the FHIR server"));
 
+        metrics.FallbackCall(key.Name);
         var sw = Stopwatch.StartNew();
         var firstPage = prefetched.State == PrefetchState.Provided ? prefetched.Bundle : null;
         var result = await client.FetchAsync(url, firstPage, key.IsRead, request.FhirAuthorization?.AccessToken, MayFollow, budget);
         Log.FhirFetched(logger, key.Name, firstPage is null ? "fetch" : "next-pages", result.Outcome, result.Status, result.Pages, sw.ElapsedMilliseconds);
 
+        if (result.Value is null || !result.Complete) metrics.FallbackFailure(key.Name, result.Outcome);
         if (result.Value is null)
         {
             var reason = prefetched.State == PrefetchState.OperationOutcome ? $"the EHR's prefetch failed; {result.Problem}" : result.Problem!;
