@@ -15,12 +15,8 @@ var builder = WebApplication.CreateBuilder(args);
 var services = builder.Services;
 
 services.AddOptions<CdsOptions>().BindConfiguration(CdsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-services.AddOptions<RuleOptions>().BindConfiguration(RuleOptions.SectionName).ValidateDataAnnotations()
-    .Validate(o => o.TransaminaseCriticalMultiple > o.TransaminaseWarningMultiple, "Rules:TransaminaseCriticalMultiple must be greater than Rules:TransaminaseWarningMultiple.")
-    .Validate(o => o.EgfrModerateBelow > o.EgfrSevereBelow, "Rules:EgfrModerateBelow must be greater than Rules:EgfrSevereBelow.")
-    .Validate(o => o.Disabled.All(id => RuleCatalog.All().Any(r => string.Equals(r.Id, id, StringComparison.OrdinalIgnoreCase))),
-        "Rules:Disabled names a rule id that does not exist.")
-    .ValidateOnStart();
+services.AddOptions<RuleOptions>().BindConfiguration(RuleOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+services.AddSingleton<IValidateOptions<RuleOptions>, RuleOptionsValidator>(); // cross-field checks and known rule ids
 services.AddOptions<ClockOptions>().BindConfiguration(ClockOptions.SectionName)
     .Validate(o => o.Now is null || DateTimeOffset.TryParse(o.Now, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out _),
         "Clock:Now must be an ISO 8601 instant, e.g. 2026-11-22T10:00:00Z.")
@@ -56,5 +52,6 @@ if (clockNow is not null) Log.ClockPinned(app.Logger, clockNow);
 app.UseExceptionHandler();
 app.MapGet("/", () => Results.Redirect("/cds-services")).ExcludeFromDescription();
 app.MapCdsHooks();
+app.MapCatalogue();
 
 app.Run();

@@ -22,9 +22,20 @@ public static class ConditionQueries
         foreach (var c in ctx.Data.Conditions)
         {
             if (!c.IsActiveCondition()) continue;
-            var m = vs.Match(c.Code, allowText);
+            var m = Match(vs, c.Code, allowText);
             if (m != MatchKind.None) list.Add(new ConditionMatch(c, m));
         }
         return list;
+    }
+
+    /// <summary>
+    /// A concept against a value set: by code, else (if allowed) by text — but a text match is dropped when the text
+    /// negates it or uses the word in another sense (<see cref="TextGuards"/>).
+    /// </summary>
+    public static MatchKind Match(IndexedValueSet vs, CodeableConcept? concept, bool allowText = true)
+    {
+        var m = vs.Match(concept, allowText);
+        if (m != MatchKind.Text) return m;
+        return concept.Texts().Any(t => vs.MatchesText(t) && !TextGuards.Rejects(t)) ? MatchKind.Text : MatchKind.None;
     }
 }
