@@ -81,7 +81,10 @@ public sealed record DoseResult(DoseStatus Status, IReadOnlyList<DosePhase> Phas
     public string Describe()
     {
         if (!IsComputed) return Problem ?? "dose not computable";
-        var parts = Phases.Select(p => p.IsSingle ? p.Text : $"{p.Text} (average {DoseCalculator.Mg(p.DailyMg)}/day)");
+        // The average is shown where it is not obvious (not a single dose, not exactly once a day).
+        var parts = Phases.Select(p => p.IsSingle || (p.Lines.Count == 1 && p.Lines[0].PerDay == Bounds.Exact(1))
+            ? p.Text
+            : $"{p.Text} (average {DoseCalculator.Mg(p.DailyMg)}/day)");
         return string.Join(", then ", parts);
     }
 
@@ -395,7 +398,8 @@ public static class DoseCalculator
                 "QID" => (4m, 0m, "four times daily"),
                 "QOD" => (0.5m, 2m, "every 2 days"),
                 "WK" => (1m / 7m, 7m, "once weekly"),
-                "Q1H" or "Q2H" or "Q3H" or "Q4H" or "Q6H" or "Q8H" => (24m / int.Parse(k[1..^1], CultureInfo.InvariantCulture), int.Parse(k[1..^1], CultureInfo.InvariantCulture) / 24m, $"every {k[1..^1]} hours"),
+                _ when k is { Length: >= 3 } && k[0] == 'Q' && k[^1] == 'H' && int.TryParse(k[1..^1], NumberStyles.None, CultureInfo.InvariantCulture, out var h) && h > 0
+                    => (24m / h, h / 24m, $"every {h} hours"),
                 _ => null,
             };
             if (v is { } x) return (Bounds.Exact(x.perDay), Round(x.interval), false, x.text);
