@@ -28,7 +28,7 @@ public sealed class DQ01DoseNotComputableRule : Rule
             var dose = DraftDoses.Of(ctx).For(draft);
             if (dose.Status != DoseStatus.NotComputable) continue;
             yield return Found(Indicators.Info,
-                $"Could not compute the {Text.Clip(draft.Label, 45)} dose: dose checks were not run",
+                $"Could not compute the {Text.Short(draft.Label, 30)} dose from its dosage instruction: dose checks were not run",
                 [$"Draft order: {draft.Label} ({draft.Reference})", $"Why: {dose.Problem}.",
                  .. (draft.Request.DosageInstruction ?? []).Where(d => !string.IsNullOrWhiteSpace(d.Text)).Select(d => $"Dosage text: '{d.Text}'")],
                 ["Check the dose against the label: oral 50 mg a day (OUD: start 25 mg); extended-release 380 mg every 4 weeks; naltrexone/bupropion up to 2 tablets twice daily.",

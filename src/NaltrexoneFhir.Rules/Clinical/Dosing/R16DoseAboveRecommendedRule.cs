@@ -54,7 +54,7 @@ public sealed class R16DoseAboveRecommendedRule : Rule
                     $"Naltrexone/bupropion gives {upTo}{Text.Num(dose.MaxDailyMg)} mg naltrexone a day, above the 2 tablets twice daily maintenance dose",
                     evidence,
                     ["Do not exceed 2 tablets twice daily (32 mg naltrexone / 360 mg bupropion a day); bupropion's seizure risk rises with dose."],
-                    [ContraveMaintenance(draft)], weight: 2);
+                    [ContraveMaintenance(draft)], weight: 2, sources: [ClinicalSources.Contrave]);
                 continue;
             }
             yield return Found(Indicators.Warning,
@@ -68,7 +68,7 @@ public sealed class R16DoseAboveRecommendedRule : Rule
                  DosageEdits.Update(draft, $"Change to {Text.Num(2 * max)} mg every other day",
                      $"Update the naltrexone order to {Text.Num(2 * max)} mg by mouth every other day (label schedule; check the dispense quantity).",
                      [new DosageEdits.Line(2 * max, "mg", 1, 2, "d", $"{Text.Num(2 * max)} mg by mouth every other day")], recommended: false)],
-                weight: 2);
+                weight: 2, sources: [ClinicalSources.OralLabel, ClinicalSources.DosingSchedules]);
         }
     }
 

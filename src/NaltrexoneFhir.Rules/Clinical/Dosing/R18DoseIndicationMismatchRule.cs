@@ -47,7 +47,7 @@ public sealed class R18DoseIndicationMismatchRule : Rule
                         $"Update the order to {Text.Num(o.OudStartMaxMg)} mg on day 1, then {Text.Num(o.OralMaxAverageDailyMg)} mg once daily.",
                         [new DosageEdits.Line(o.OudStartMaxMg, "mg", 1, 1, "d", $"{Text.Num(o.OudStartMaxMg)} mg by mouth on day 1", Sequence: 1, BoundsDays: 1),
                          new DosageEdits.Line(o.OralMaxAverageDailyMg, "mg", 1, 1, "d", $"then {Text.Num(o.OralMaxAverageDailyMg)} mg by mouth once daily if there are no signs of withdrawal", Sequence: 2)])],
-                    weight: 3);
+                    weight: 3, sources: [ClinicalSources.OudInduction]);
 
             if (indications.FirstOrDefault(i => i.Kind == IndicationKind.LowDoseNaltrexone) is { } ldn && dose.MaxDailyMg > o.LowDoseMaxDailyMg)
                 yield return Found(Indicators.Info,
@@ -57,7 +57,7 @@ public sealed class R18DoseIndicationMismatchRule : Rule
                     [DosageEdits.Update(draft, $"Change to {Text.Num(o.LowDoseSuggestedMg)} mg daily",
                         $"Update the order to {Text.Num(o.LowDoseSuggestedMg)} mg once daily (low-dose naltrexone).",
                         [new DosageEdits.Line(o.LowDoseSuggestedMg, "mg", 1, 1, "d", $"{Text.Num(o.LowDoseSuggestedMg)} mg by mouth once daily")])],
-                    weight: 2);
+                    weight: 2, sources: [ClinicalSources.LowDoseNaltrexone]);
 
             if (history.Count == 0 && indications.FirstOrDefault(i => i.Kind == IndicationKind.CholestaticPruritus) is { } pruritus && start.MaxSingleMg > o.PruritusStartMaxMg)
                 yield return Found(Indicators.Info,
@@ -67,7 +67,7 @@ public sealed class R18DoseIndicationMismatchRule : Rule
                     [DosageEdits.Update(draft, $"Start at {Text.Num(o.PruritusStartSuggestedMg)} mg daily",
                         $"Update the order to {Text.Num(o.PruritusStartSuggestedMg)} mg once daily to start.",
                         [new DosageEdits.Line(o.PruritusStartSuggestedMg, "mg", 1, 1, "d", $"{Text.Num(o.PruritusStartSuggestedMg)} mg by mouth once daily to start")])],
-                    weight: 1);
+                    weight: 1, sources: [ClinicalSources.CholestaticPruritus]);
         }
     }
 }

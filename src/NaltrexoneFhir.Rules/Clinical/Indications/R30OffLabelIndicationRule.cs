@@ -57,9 +57,18 @@ public sealed class R30OffLabelIndicationRule : Rule
                 $"Naltrexone for {Text.Clip(first.Kind == IndicationKind.LowDoseNaltrexone ? first.Label : first.Name, 45)} is off-label; evidence is limited",
                 [$"Draft order: {draft.Label} ({draft.Reference})", .. evidence, .. offLabel.Select(i => Evidence(i.Kind)).Distinct()],
                 ["Document the rationale for off-label use and the patient's informed consent.",
-                 "On-label uses: alcohol dependence and opioid blockade (oral, extended-release); chronic weight management (naltrexone/bupropion)."]);
+                 "On-label uses: alcohol dependence and opioid blockade (oral, extended-release); chronic weight management (naltrexone/bupropion)."],
+                sources: offLabel.Select(i => SourceOf(i.Kind)).Distinct().ToList());
         }
     }
+
+    private static ClinicalSource SourceOf(IndicationKind kind) => kind switch
+    {
+        IndicationKind.CompulsiveSexualBehaviour => ClinicalSources.CompulsiveSexualBehaviour,
+        IndicationKind.NonSuicidalSelfInjury => ClinicalSources.SelfInjury,
+        IndicationKind.CholestaticPruritus => ClinicalSources.CholestaticPruritus,
+        _ => ClinicalSources.LowDoseNaltrexone,
+    };
 
     private static string Evidence(IndicationKind kind) => kind switch
     {

@@ -30,7 +30,7 @@ public sealed class R03OpioidAntidiarrhealRule : Rule
         if (ctx.NaltrexoneTriggers.Any() && antidiarrheals.Count > 0)
         {
             foreach (var ntx in ctx.NaltrexoneTriggers)
-                yield return Finding(ntx.Label, ntx.Reference, antidiarrheals[0].Label,
+                yield return Finding(ntx.Label, ntx.Reference, Text.Named(ctx, ValueSetUrls.OpioidAntidiarrheals, antidiarrheals[0].Label),
                     [$"Draft order: {ntx.Label} ({ntx.Reference})", .. antidiarrheals.Select(a => $"Antidiarrheal: {a.Label} — {a.Description} ({a.Reference})")],
                     [], antidiarrheals.Concat([new Exposure(ntx.Label, ntx.Reference, "", ntx.Class, true)]));
             yield break;
@@ -38,14 +38,14 @@ public sealed class R03OpioidAntidiarrhealRule : Rule
         var ntxActive = ExposureQueries.ActiveNaltrexone(ctx);
         if (ntxActive.Count == 0) yield break;
         foreach (var draft in ctx.Data.TriggerDrafts.Where(d => d.Class.Has(MedicationKind.OpioidAntidiarrheal)))
-            yield return Finding(ntxActive[0].Label, draft.Reference, draft.Label,
+            yield return Finding(ntxActive[0].Label, draft.Reference, Text.Named(ctx, ValueSetUrls.OpioidAntidiarrheals, draft.Label),
                 [$"Draft order: {draft.Label} ({draft.Reference})", .. ntxActive.Select(n => $"Naltrexone: {n.Label} — {n.Description} ({n.Reference})")],
                 [Orders.RemoveDraft(draft)], ntxActive.Append(new Exposure(draft.Label, draft.Reference, "", draft.Class, true)));
     }
 
     private Finding Finding(string ntxLabel, string reference, string antidiarrheal, IReadOnlyList<string> evidence, IReadOnlyList<SuggestionSpec> suggestions, IEnumerable<Exposure> all) =>
         Found(Indicators.Info,
-            $"{Text.Clip(antidiarrheal, 45)} with {Text.Clip(ntxLabel, 40)}: naltrexone may block the opioid antidiarrheal",
+            $"{antidiarrheal} with {Text.Short(ntxLabel, 30)}: naltrexone may block the opioid antidiarrheal",
             evidence,
             ["Consider a non-opioid antidiarrheal; naltrexone antagonises opioid antidiarrheals such as loperamide and diphenoxylate."],
             suggestions, all.Where(e => e.Class.FromText).Select(e => Text.ClassifiedNote(e.Class)).Distinct().ToList());

@@ -45,7 +45,7 @@ public sealed class R27DuplicateNaltrexoneRule : Rule
             if (others.Count == 0) continue;
             var first = others[0];
             yield return Found(Indicators.Warning,
-                $"Duplicate naltrexone: {Text.Clip(first.Label, 45)} is already {(first.IsDraft ? "ordered in this session" : "active")}; stop one product",
+                $"Duplicate naltrexone: {Text.Clip(first.Label, 50)} is already {(first.IsDraft ? "ordered in this session" : "active")}; stop one product",
                 [$"Draft order: {draft.Label} ({draft.Reference})", .. others.Select(o => $"Also naltrexone: {o.Label} — {o.Description} ({o.Reference})")],
                 ["Use one naltrexone product: stop the other, or remove this order.",
                  .. draftIsXr && others.Any(o => o.Class.Has(MedicationKind.NaltrexoneExtendedRelease)) ? [$"Extended-release naltrexone is given every 4 weeks; the next injection is not yet due."] : Array.Empty<string>()],

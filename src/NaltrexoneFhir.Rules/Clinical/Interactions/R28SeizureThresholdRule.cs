@@ -31,7 +31,7 @@ public sealed class R28SeizureThresholdRule : Rule
         if (contraveDrafts.Count > 0 && lowering.Count > 0)
         {
             foreach (var draft in contraveDrafts)
-                yield return Make(draft.Label, lowering[0].Label,
+                yield return Make(draft.Label, Text.Named(ctx, ValueSetUrls.SeizureThresholdLowering, lowering[0].Label),
                     [$"Draft order: {draft.Label} ({draft.Reference})", .. lowering.Select(l => $"Seizure-threshold-lowering drug: {l.Label} — {l.Description} ({l.Reference})")],
                     [Orders.RemoveDraft(draft)], lowering.Select(l => l.Class).Append(draft.Class));
             yield break;
@@ -39,14 +39,14 @@ public sealed class R28SeizureThresholdRule : Rule
         var contrave = ExposureQueries.ActiveOfKind(ctx, MedicationKind.NaltrexoneBupropion, includeDrafts: false);
         if (contrave.Count == 0) yield break;
         foreach (var draft in ctx.Data.TriggerDrafts.Where(d => d.Class.Has(MedicationKind.SeizureThresholdLowering)))
-            yield return Make(contrave[0].Label, draft.Label,
+            yield return Make(contrave[0].Label, Text.Named(ctx, ValueSetUrls.SeizureThresholdLowering, draft.Label),
                 [$"Draft order: {draft.Label} ({draft.Reference})", .. contrave.Select(c => $"Naltrexone/bupropion: {c.Label} — {c.Description} ({c.Reference})")],
                 [Orders.RemoveDraft(draft)], contrave.Select(c => c.Class).Append(draft.Class));
     }
 
     private Finding Make(string contrave, string other, IReadOnlyList<string> evidence, IReadOnlyList<SuggestionSpec> suggestions, IEnumerable<MedicationClassification> classes) =>
         Found(Indicators.Warning,
-            $"{Text.Clip(other, 40)} with {Text.Clip(contrave, 40)}: bupropion lowers the seizure threshold; avoid the combination",
+            $"{other} with naltrexone/bupropion: bupropion lowers the seizure threshold; avoid the combination",
             evidence,
             ["Avoid combining naltrexone/bupropion with tramadol or other drugs that lower the seizure threshold; choose an alternative for one of them.",
              "If both are essential, use the lowest doses and tell the patient about the seizure risk."],

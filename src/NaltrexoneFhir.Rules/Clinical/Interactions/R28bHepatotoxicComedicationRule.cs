@@ -31,7 +31,7 @@ public sealed class R28bHepatotoxicComedicationRule : Rule
         {
             if (hepatotoxic.Count == 0) yield break;
             foreach (var ntx in ctx.NaltrexoneTriggers)
-                yield return Make(ctx, ntx.Label, hepatotoxic[0].Label,
+                yield return Make(ctx, ntx.Label, Text.Named(ctx, ValueSetUrls.HepatotoxicComedications, hepatotoxic[0].Label),
                     [$"Draft order: {ntx.Label} ({ntx.Reference})", .. hepatotoxic.Select(h => $"Hepatotoxic co-medication: {h.Label} — {h.Description} ({h.Reference})")],
                     hepatotoxic.Select(h => h.Class).Append(ntx.Class));
             yield break;
@@ -39,14 +39,14 @@ public sealed class R28bHepatotoxicComedicationRule : Rule
         var ntxActive = ExposureQueries.ActiveNaltrexone(ctx, includeDrafts: false);
         if (ntxActive.Count == 0) yield break;
         foreach (var draft in ctx.Data.TriggerDrafts.Where(d => d.Class.Has(MedicationKind.Hepatotoxic)))
-            yield return Make(ctx, ntxActive[0].Label, draft.Label,
+            yield return Make(ctx, ntxActive[0].Label, Text.Named(ctx, ValueSetUrls.HepatotoxicComedications, draft.Label),
                 [$"Draft order: {draft.Label} ({draft.Reference})", .. ntxActive.Select(n => $"Naltrexone: {n.Label} — {n.Description} ({n.Reference})")],
                 ntxActive.Select(n => n.Class).Append(draft.Class));
     }
 
     private Finding Make(RuleContext ctx, string ntx, string other, IReadOnlyList<string> evidence, IEnumerable<MedicationClassification> classes) =>
         Found(Indicators.Warning,
-            $"{Text.Clip(other, 40)} with {Text.Clip(ntx, 40)}: two potentially hepatotoxic drugs; monitor liver tests",
+            $"{other} with {Text.Short(ntx, 30)}: two potentially hepatotoxic drugs; monitor liver tests",
             evidence,
             ["Weigh the benefit of combining two potentially hepatotoxic drugs; check baseline liver tests and monitor them during treatment.",
              "Stop naltrexone if symptoms or signs of acute hepatitis appear."],

@@ -35,7 +35,8 @@ public sealed class R22SuicidalIdeationRule : Rule
                 [$"Draft order: {ntx.Label} ({ntx.Reference})", .. matches.Select(m => $"On record: {m.Describe()}")],
                 ["Arrange a mental-health follow-up before or soon after starting; ask family or caregivers to report mood changes or suicidal thoughts.",
                  .. contrave ? ["Bupropion (in naltrexone/bupropion) carries a boxed warning for suicidal thoughts and behaviours: weigh an alternative."] : Array.Empty<string>()],
-                contrave ? [Orders.RemoveDraft(ntx)] : null, weight: 2);
+                contrave ? [Orders.RemoveDraft(ntx)] : null, weight: 2,
+                sources: contrave ? [ClinicalSources.Contrave, ClinicalSources.VivitrolBriefSummaryDepression] : [ClinicalSources.VivitrolBriefSummaryDepression]);
         }
     }
 }

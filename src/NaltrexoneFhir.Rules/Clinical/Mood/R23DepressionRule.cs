@@ -30,7 +30,8 @@ public sealed class R23DepressionRule : Rule
             yield return Found(contrave ? Indicators.Warning : Indicators.Info,
                 $"{Text.Clip(matches[0].Condition.Code.Label("Depression"), 45)} on record: monitor mood during {(contrave ? "naltrexone/bupropion" : "naltrexone")} treatment",
                 [$"Draft order: {ntx.Label} ({ntx.Reference})", .. matches.Select(m => $"On record: {m.Describe()}")],
-                ["Follow up on mood and ask about suicidal thoughts during treatment; ask family or caregivers to report changes."]);
+                ["Follow up on mood and ask about suicidal thoughts during treatment; ask family or caregivers to report changes."],
+                sources: contrave ? [ClinicalSources.Contrave, ClinicalSources.VivitrolBriefSummaryDepression] : [ClinicalSources.VivitrolBriefSummaryDepression]);
         }
     }
 }

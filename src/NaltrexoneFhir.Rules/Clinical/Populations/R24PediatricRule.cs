@@ -31,7 +31,9 @@ public sealed class R24PediatricRule : Rule
             yield return Found(Indicators.Warning,
                 $"Patient is {age} years old (under {ctx.Options.MinimumAgeYears}): naltrexone safety and effectiveness are not established",
                 [$"Draft order: {ntx.Label} ({ntx.Reference})", $"Birth date {birth.Raw} (Patient/{ctx.Data.Patient.Id}); age {age} on {Text.Date(ctx.Now)}."],
-                ["Arrange specialist review and check local policy and federal rules for treating patients under 18."]);
+                ["Arrange specialist review and check local policy and federal rules for treating patients under 18.",
+                 .. ntx.Class.Has(Terminology.MedicationKind.NaltrexoneBupropion) ? ["Naltrexone/bupropion has not been studied in paediatric patients (boxed warning)."] : Array.Empty<string>()],
+                sources: ntx.Class.Has(Terminology.MedicationKind.NaltrexoneBupropion) ? Sources : [ClinicalSources.RenalSummary, ClinicalSources.PediatricUse, ClinicalSources.Asam2015]);
     }
 
     /// <summary>Completed years on <paramref name="on"/>; the birthday itself counts as reached.</summary>
