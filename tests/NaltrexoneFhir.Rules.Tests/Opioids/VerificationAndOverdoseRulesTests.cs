@@ -41,8 +41,16 @@ public sealed class R07OpioidFreeVerificationRuleTests
         Assert.Empty(new Scenario().Draft(Fx.WithReasons(Fx.Draft("d1", Fx.NaltrexoneOral), Fx.Aud)).Run(_rule));
 
     [Fact]
-    public void OudInRemissionStatus_IsNotActive_Silent() =>
+    public void ResolvedOud_IsSilent() =>
         Assert.Empty(new Scenario().Draft(Fx.Draft("d1", Fx.NaltrexoneOral)).Conditions(Fx.Cond("c1", CodeSystems.Icd10Cm, "F11.20", "Opioid dependence", "resolved")).Run(_rule));
+
+    [Fact]
+    public void OudInRemission_Counts_TheseAreThePatientsWhoStartNaltrexone() =>
+        Assert.Single(new Scenario().Draft(Fx.Draft("d1", Fx.NaltrexoneOral)).Conditions(Fx.Cond("c1", CodeSystems.Icd10Cm, "F11.21", "Opioid dependence, in remission", "remission")).Run(_rule));
+
+    [Fact]
+    public void RefutedOud_IsSilent() =>
+        Assert.Empty(new Scenario().Draft(Fx.Draft("d1", Fx.NaltrexoneOral)).Conditions(Fx.Cond("c1", CodeSystems.Icd10Cm, "F11.20", "Opioid dependence", "remission", "refuted")).Run(_rule));
 }
 
 public sealed class R08OverdoseRiskRuleTests

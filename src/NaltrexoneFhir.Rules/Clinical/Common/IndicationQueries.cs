@@ -79,8 +79,8 @@ public static class IndicationQueries
             ? new Indication(IndicationKind.WeightManagement, "chronic weight management", "the product's label indication", MatchKind.Code)
             : null;
 
-    /// <summary>Active (not refuted) opioid use disorder on the problem list.</summary>
-    public static IReadOnlyList<ConditionMatch> OudOnRecord(RuleContext ctx) => ConditionQueries.Active(ctx, ValueSetUrls.OpioidUseDisorder);
+    /// <summary>Opioid use disorder on the problem list: active or in remission, not refuted.</summary>
+    public static IReadOnlyList<ConditionMatch> OudOnRecord(RuleContext ctx) => ConditionQueries.ActiveOrInRemission(ctx, ValueSetUrls.OpioidUseDisorder);
 
     /// <summary>OUD as the draft's reason or on the problem list: the evidence lines, empty when none.</summary>
     public static IReadOnlyList<string> OudEvidence(RuleContext ctx, DraftMedication draft) =>

@@ -8,7 +8,7 @@ namespace NaltrexoneFhir.Rules.Clinical.Opioids;
 
 /// R07 · opioid-free-verification · info                                   Hooks: order-select, order-sign
 /// When a draft naltrexone product is ordered for a patient with opioid use disorder (the draft's reason, or an
-///      active, not refuted OUD condition) AND no urine opioid screen (any result) lies certainly within the last
+///      OUD condition that is active or in remission, not refuted) AND no urine opioid screen (any result) lies certainly within the last
 ///      7 days (Rules:OpioidFreeVerificationDays)
 /// Then info: opioid-free status is not verified. Suggest a urine drug screen (LOINC 19295-5); consider a naloxone
 ///      challenge before the first dose. (A recent positive screen is R06's critical card, not this one.)

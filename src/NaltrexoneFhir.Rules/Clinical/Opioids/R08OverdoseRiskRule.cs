@@ -8,7 +8,7 @@ namespace NaltrexoneFhir.Rules.Clinical.Opioids;
 
 /// R08 · overdose-risk · info                                              Hooks: order-select, order-sign
 /// When a draft naltrexone product is ordered AND the indication is opioid use disorder (the draft's reason, or an
-///      active OUD condition on record), OR the draft is extended-release naltrexone (any indication)
+///      OUD condition active or in remission on record), OR the draft is extended-release naltrexone (any indication)
 /// Then info: after naltrexone wears off or stops, opioid tolerance is lower and previously tolerated doses can be
 ///      fatal; counsel the patient and caregivers. Suggest prescribing naloxone nasal spray (RxNorm 1725059) unless
 ///      an active naloxone order or a naloxone draft is already there.
