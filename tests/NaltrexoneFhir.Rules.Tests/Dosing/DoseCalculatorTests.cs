@@ -259,6 +259,28 @@ public sealed class DoseCalculatorTests
     }
 
     [Fact]
+    public void AsNeeded_WithoutFrequency_UsesTheDailyMaximum()
+    {
+        var d = Dose.Of(Dose.Q(50, "mg"), prn: true) with { MaxDosePerPeriod = new Ratio { Numerator = Dose.Q(100, "mg"), Denominator = Dose.Q(1, "d") } };
+        var r = Oral(d);
+        Assert.True(r.IsComputed, r.Problem);
+        Assert.Equal(new Bounds(0, 100), r.Phases[0].DailyMg);
+        Assert.Contains("as needed", r.Describe());
+    }
+
+    [Fact]
+    public void AsNeeded_WithoutFrequencyOrMaximum_IsNotComputable() =>
+        Assert.Equal(DoseStatus.NotComputable, Oral(Dose.Of(Dose.Q(50, "mg"), prn: true)).Status);
+
+    [Theory]
+    [InlineData("79228162514264337593543950335", "1", "d")]
+    [InlineData("50", "0.0000000000000000000000000001", "s")]
+    public void AbsurdNumbers_AreNotComputable_NeverAnException(string mg, string period, string unit) =>
+        Assert.Equal(DoseStatus.NotComputable, DoseCalculator.Compute(
+            [Dose.Of(Dose.Q(decimal.Parse(mg, System.Globalization.CultureInfo.InvariantCulture), "g"), Dose.Every(1000, decimal.Parse(period, System.Globalization.CultureInfo.InvariantCulture), unit))],
+            DoseProduct.OralNaltrexone, new Strength(50, "t")).Status);
+
+    [Fact]
     public void CountOne_IsASingleAdministration()
     {
         var r = Oral(Dose.Mg(25, new TimingRepeat { Count = 1 }));
@@ -371,6 +393,7 @@ public sealed class NaltrexoneStrengthTests
     [InlineData("naltrexone 1 mg/mL oral suspension")]  // a concentration, not a per-unit strength
     [InlineData("naltrexone tablet")]
     [InlineData("naltrexone 25 mg or 50 mg")]          // two amounts
+    [InlineData("naltrexone 999999999999999999999999999999999 mg")]
     [InlineData(null)]
     public void Parse_RefusesWhatIsNotOneAmount(string? text) => Assert.Null(NaltrexoneStrength.Parse(text));
 }

@@ -6,7 +6,8 @@ namespace NaltrexoneFhir.Rules.Clinical.Common;
 /// Guards for the free-text fallback of value sets (fhir-profiles/README "Known overlaps"): whole-word designations
 /// do not understand negation ("denies suicidal ideation", "not pregnant"), history ("history of depression"), or
 /// other meanings of a word ("respiratory depression", "ST depression", "surgical consult"). A text-only match is
-/// dropped when one of these cues is present; coded matches are never affected.
+/// dropped when one of these cues is present; coded matches are never affected. "without" is deliberately not a cue:
+/// it is part of many diagnosis names ("cirrhosis without ascites", "dependence without complication").
 /// </summary>
 public static partial class TextGuards
 {
@@ -18,7 +19,7 @@ public static partial class TextGuards
     public static bool RejectsSurgery(string? text) =>
         !string.IsNullOrWhiteSpace(text) && (Rejects(text) || NotAnOperation().IsMatch(text));
 
-    [GeneratedRegex(@"\b(no|not|denies|denied|deny|negative|neg|without|ruled\s+out|rule\s+out|r/o|history\s+of|hx\s+of|h/o|family\s+history|fh|free\s+of|absence\s+of|resolved|remote|screening\s+for|risk\s+of|at\s+risk|concern\s+for)\b",
+    [GeneratedRegex(@"\b(no|not|denies|denied|deny|negative|neg|ruled\s+out|rule\s+out|r/o|history\s+of|hx\s+of|h/o|family\s+history|fh|free\s+of|absence\s+of|resolved|remote|screening\s+for|risk\s+of|at\s+risk|concern\s+for)\b",
         RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex Negation();
 

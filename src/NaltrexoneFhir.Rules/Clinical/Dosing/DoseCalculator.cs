@@ -98,7 +98,8 @@ public sealed record DoseResult(DoseStatus Status, IReadOnlyList<DosePhase> Phas
 /// never a guess. Supported: doseQuantity / doseRange in mg, g, mcg (ug) or in tablets/capsules/injections (with a
 /// known strength); timing.repeat frequency(Max) per period(Max) periodUnit, dayOfWeek, timeOfDay, when, count = 1,
 /// boundsDuration / boundsPeriod; timing.code (v3 GTS abbreviations QD, BID, TID, QID, QOD, QnH, AM, PM, BED, WK, MO);
-/// asNeeded (upper bound; lower bound 0); maxDosePerPeriod / maxDosePerAdministration as caps; several
+/// asNeeded (upper bound; lower bound 0; with no frequency, maxDosePerPeriod is the upper bound); maxDosePerPeriod /
+/// maxDosePerAdministration as caps; several
 /// dosageInstruction entries (same sequence = concurrent and added; different sequence = successive phases).
 /// </summary>
 public static class DoseCalculator
@@ -118,6 +119,18 @@ public static class DoseCalculator
     public static DoseResult Compute(IReadOnlyList<Dosage>? dosages, DoseProduct product, Strength? strength)
     {
         if (dosages is null || dosages.Count == 0) return DoseResult.NotStated;
+        try
+        {
+            return ComputeCore(dosages, product, strength);
+        }
+        catch (Exception ex) when (ex is OverflowException or DivideByZeroException)
+        {
+            return DoseResult.Fail("the dose or timing numbers are out of any plausible range", strength);
+        }
+    }
+
+    private static DoseResult ComputeCore(IReadOnlyList<Dosage> dosages, DoseProduct product, Strength? strength)
+    {
         var lines = new List<DoseLine>();
         foreach (var d in dosages)
         {
@@ -141,18 +154,24 @@ public static class DoseCalculator
         if (d.MaxDosePerAdministration is { } maxAdmin)
         {
             var capMg = ToMg(maxAdmin, product, strength, out _);
-            if (capMg is { } c) dose = dose.Value.CapHigh(c);
+            if (capMg is { } adminCap) dose = dose.Value.CapHigh(adminCap);
         }
 
         var asNeeded = d.AsNeededBoolean == true || d.AsNeededCodeableConcept is not null;
+        var cap = d.MaxDosePerPeriod is { } maxPer ? MaxPerDayMg(maxPer, product, strength) : null;
         var schedule = Schedule(d.Timing, product, out problem);
+        if (schedule is null && asNeeded && cap is { } c0 && dose.Value.High > 0)
+        {
+            // As needed with no frequency but a stated daily maximum: 0 up to the maximum.
+            problem = null;
+            schedule = (new Bounds(0, c0 / dose.Value.High), null, false, $"at most {Num(c0)} mg a day");
+        }
         if (schedule is null) return null;
         var (perDay, minInterval, single, scheduleText) = schedule.Value;
         if (asNeeded && !single) perDay = new Bounds(0, perDay.High);
 
         var daily = (dose.Value * perDay).Round();
-        if (d.MaxDosePerPeriod is { } maxPer && MaxPerDayMg(maxPer, product, strength) is { } cap)
-            daily = daily.CapHigh(cap);
+        if (cap is { } c) daily = daily.CapHigh(c);
 
         var duration = DurationDays(d.Timing?.Repeat);
         var text = new StringBuilder(doseText).Append(' ').Append(scheduleText);

@@ -74,7 +74,7 @@ public static partial class NaltrexoneStrength
         if (parts.Count != 1) return null;
         var masses = Mass().Matches(parts[0]);
         if (masses.Count != 1) return null;
-        var value = decimal.Parse(masses[0].Groups["v"].Value, CultureInfo.InvariantCulture);
+        if (!decimal.TryParse(masses[0].Groups["v"].Value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) || value <= 0 || value > 100_000) return null;
         return DoseCalculator.MassFactor(masses[0].Groups["u"].Value) is { } f ? value * f : null;
     }
 
