@@ -20,12 +20,8 @@ builder.AddOperations();
 var services = builder.Services;
 
 services.AddOptions<CdsOptions>().BindConfiguration(CdsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-services.AddOptions<RuleOptions>().BindConfiguration(RuleOptions.SectionName).ValidateDataAnnotations()
-    .Validate(o => o.TransaminaseCriticalMultiple > o.TransaminaseWarningMultiple, "Rules:TransaminaseCriticalMultiple must be greater than Rules:TransaminaseWarningMultiple.")
-    .Validate(o => o.EgfrModerateBelow > o.EgfrSevereBelow, "Rules:EgfrModerateBelow must be greater than Rules:EgfrSevereBelow.")
-    .Validate(o => o.Disabled.All(id => RuleCatalog.All().Any(r => string.Equals(r.Id, id, StringComparison.OrdinalIgnoreCase))),
-        "Rules:Disabled names a rule id that does not exist.")
-    .ValidateOnStart();
+services.AddOptions<RuleOptions>().BindConfiguration(RuleOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+services.AddSingleton<IValidateOptions<RuleOptions>, RuleOptionsValidator>(); // cross-field checks and known rule ids
 services.AddOptions<ClockOptions>().BindConfiguration(ClockOptions.SectionName)
     .Validate(o => o.Now is null || DateTimeOffset.TryParse(o.Now, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out _),
         "Clock:Now must be an ISO 8601 instant, e.g. 2026-11-22T10:00:00Z.")
@@ -67,5 +63,6 @@ app.MapCdsHooks();
 app.MapOperations();
 app.MapPlayground();
 app.MapCdsStore();
+app.MapCatalogue();
 
 app.Run();
