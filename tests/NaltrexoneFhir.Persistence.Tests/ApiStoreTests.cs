@@ -80,7 +80,8 @@ public abstract class ApiStoreTests : IAsyncLifetime
     [Fact]
     public async Task RejectedAndFailedPreconditionCalls_AreAuditedToo()
     {
-        await using var api = new StoreApiFactory(Db);
+        // Strict data-failure policy: data that cannot be obtained answers 412 (the default is a data-unavailable card).
+        await using var api = new StoreApiFactory(Db, new() { ["FhirServer:DataFailurePolicy"] = "Strict" });
         var client = api.CreateClient();
         var bad = await client.PostAsync($"/cds-services/{SampleHook.Service}", SampleHook.Json("""{"hook":"order-sign"}"""));
         var noPrefetch = await client.PostAsync($"/cds-services/{SampleHook.Service}", SampleHook.Json(

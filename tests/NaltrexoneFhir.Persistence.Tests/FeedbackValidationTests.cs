@@ -147,6 +147,10 @@ public sealed class PatientIdKeyTests
         protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
         {
             builder.UseEnvironment("Production");
+            // Production also requires a trusted CDS client issuer (JWT verification); give it one so only the key is missing.
+            builder.UseSetting("Security:PublicBaseUrl", "https://cds.example.org");
+            builder.UseSetting("Security:Issuers:0:Issuer", "https://ehr.example.org");
+            builder.UseSetting("Security:Issuers:0:JwksUrl", "https://ehr.example.org/.well-known/jwks.json");
             foreach (var (k, v) in db.AppSettings()) builder.UseSetting(k, v);
             builder.UseSetting("Audit:PatientIdHmacKey", key);
         }

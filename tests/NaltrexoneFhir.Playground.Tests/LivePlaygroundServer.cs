@@ -23,5 +23,7 @@ public sealed class LivePlaygroundServer : WebApplicationFactory<Program>
     {
         builder.UseEnvironment("Development");
         builder.UseSetting("Clock:Now", "2026-11-22T10:00:00Z");
+        // Strict data-failure policy, so a request without prefetch shows the 412 OperationOutcome on the page.
+        builder.UseSetting("FhirServer:DataFailurePolicy", "Strict");
     }
 }

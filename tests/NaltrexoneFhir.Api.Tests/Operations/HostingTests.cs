@@ -12,11 +12,12 @@ namespace NaltrexoneFhir.Api.Tests.Operations;
 [Collection(nameof(ApiCollection))]
 public sealed class HostingTests(CdsApiFactory factory)
 {
-    /// <summary>Production refuses to start without a trusted issuer and a public base URL (issue 5), so give it one.</summary>
+    /// <summary>Production refuses to start without a trusted issuer, a public base URL and an audit HMAC key, so give it those.</summary>
     private static IWebHostBuilder Production(IWebHostBuilder b) => b.UseEnvironment("Production")
         .UseSetting("Security:PublicBaseUrl", "https://cds.example.org")
         .UseSetting("Security:Issuers:0:Issuer", "https://ehr.example.org")
-        .UseSetting("Security:Issuers:0:JwksUrl", "https://ehr.example.org/.well-known/jwks.json");
+        .UseSetting("Security:Issuers:0:JwksUrl", "https://ehr.example.org/.well-known/jwks.json")
+        .UseSetting("Audit:PatientIdHmacKey", Convert.ToBase64String(new byte[32].Select((_, i) => (byte)(i + 1)).ToArray()));
 
     [Fact]
     public void Production_LogsAreJson_DevelopmentAreNot()
@@ -72,6 +73,7 @@ public sealed class HostingTests(CdsApiFactory factory)
         {
             var request = patient!["request"]!.DeepClone().AsObject();
             var service = services.First(s => (string?)s!["hook"] == (string?)request["hook"])!;
+            if (request["prefetch"] is not JsonObject) request["prefetch"] = new JsonObject(); // e.g. the fallback demo sends none
             var prefetch = request["prefetch"]!.AsObject();
             foreach (var (key, _) in service["prefetch"]?.AsObject() ?? [])
                 if (!prefetch.ContainsKey(key)) prefetch[key] = null;

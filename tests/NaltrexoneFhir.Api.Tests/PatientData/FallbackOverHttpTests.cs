@@ -119,7 +119,10 @@ public sealed class FallbackOverHttpTests
     [Fact]
     public async Task AbsentKeys_FetchedWithTokenAndFhirJson_OnlyThoseAbsent()
     {
-        await using var ehr = await StubHttpServer.StartAsync(ctx => StubHttpServer.Fhir(ctx, EmptyBundle));
+        // Searches find nothing; the Patient read answers 404 (no such resource = no data, not a failure).
+        await using var ehr = await StubHttpServer.StartAsync(ctx => ctx.Request.Path.StartsWithSegments("/fhir/Patient")
+            ? StubHttpServer.Fhir(ctx, """{"resourceType":"OperationOutcome","issue":[{"severity":"error","code":"not-found"}]}""", 404)
+            : StubHttpServer.Fhir(ctx, EmptyBundle));
         using var factory = Factory($"{ehr.Origin}/fhir");
         var body = await Post(factory, Request($"{ehr.Origin}/fhir", new() { ["medicationRequests"] = Requests.Bundle(Requests.OxycodoneActive()) }));
 

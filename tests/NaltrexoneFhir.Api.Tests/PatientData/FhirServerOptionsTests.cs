@@ -19,7 +19,12 @@ public sealed class FhirServerOptionsTests
     [Fact]
     public void HttpLoopbackInProduction_FailsStart() =>
         Assert.Contains("AllowHttpLoopback must be false in Production", StartFails(new CdsApiFactory()
-            .With("FhirServer:AllowHttpLoopback", "true").Configure(b => b.UseEnvironment("Production"))).Message);
+            .With("FhirServer:AllowHttpLoopback", "true")
+            // Production also needs a trusted client issuer and the audit key: give both, so only the loopback setting is wrong.
+            .With("Security:PublicBaseUrl", "https://cds.example.org").With("Security:Issuers:0:Issuer", "https://ehr.example.org")
+            .With("Security:Issuers:0:JwksUrl", "https://ehr.example.org/.well-known/jwks.json")
+            .With("Audit:PatientIdHmacKey", Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray()))
+            .Configure(b => b.UseEnvironment("Production"))).Message);
 
     [Fact]
     public void TimeoutLongerThanBudget_FailsStart() =>

@@ -58,7 +58,8 @@ public sealed class SecurityModeTests
     [Fact]
     public async Task Production_WithATrustedIssuer_Starts_AndRequiresAValidToken()
     {
-        await using var f = new SecuredApiFactory().InEnvironment("Production");
+        await using var f = new SecuredApiFactory().InEnvironment("Production")
+            .With("Audit:PatientIdHmacKey", Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray())); // the audit store's key, also required in Production
         Assert.Equal(HttpStatusCode.Unauthorized, (await f.PostHook(null)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await f.PostHook(f.Token())).StatusCode);
     }
