@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using NaltrexoneFhir.Api.Benchmark;
 using NaltrexoneFhir.Api.Errors;
 using NaltrexoneFhir.Api.Hooks;
 using NaltrexoneFhir.Api.Logging;
@@ -44,6 +45,7 @@ services.AddPatientDataSource(builder.Configuration); // prefetch first, then th
 services.AddHookPipeline();
 services.AddCdsSecurity();   // client JWT, CORS, rate limits (Security/)
 services.AddCdsStore();   // feedback, audit trail, analytics (after the pipeline and IPatientDataSource: it decorates them)
+services.AddMonitorBackedOptionsSnapshots(); // options bound once, not per request (BENCHMARKS.md)
 
 services.AddProblemDetails();
 services.AddExceptionHandler<UnhandledExceptionHandler>();
@@ -64,5 +66,6 @@ app.MapOperations();
 app.MapPlayground();
 app.MapCdsStore();
 app.MapCatalogue();
+app.MapBenchmarkBaseline(app.Configuration); // only with Benchmark:BaselineEndpoint=true (tests/NaltrexoneFhir.Benchmarks)
 
 app.Run();

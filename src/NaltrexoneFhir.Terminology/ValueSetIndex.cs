@@ -17,7 +17,27 @@ public sealed class IndexedValueSet
         IReadOnlyDictionary<string, string[]> prefixes, string[] phrases)
     {
         Url = url; Title = title; Version = version; _codes = codes; _prefixes = prefixes; Phrases = phrases;
+        // Text index: each phrase under its first word, so a text is matched in one pass over its words instead of
+        // one case-insensitive search per phrase (phrases not starting with a letter or digit are searched as before).
+        var byFirstWord = new Dictionary<string, List<(string, int)>>(StringComparer.OrdinalIgnoreCase);
+        var unindexed = new List<(string, int)>();
+        for (var rank = 0; rank < phrases.Length; rank++)
+        {
+            var phrase = phrases[rank];
+            var end = 0;
+            while (end < phrase.Length && char.IsLetterOrDigit(phrase[end])) end++;
+            if (end == 0) { unindexed.Add((phrase, rank)); continue; }
+            var first = phrase[..end];
+            if (!byFirstWord.TryGetValue(first, out var list)) byFirstWord[first] = list = [];
+            list.Add((phrase, rank));
+        }
+        _phrasesByFirstWord = byFirstWord.ToFrozenDictionary(kv => kv.Key, kv => kv.Value.ToArray(), StringComparer.OrdinalIgnoreCase)
+            .GetAlternateLookup<ReadOnlySpan<char>>();
+        _unindexedPhrases = [.. unindexed];
     }
+
+    private readonly FrozenDictionary<string, (string Phrase, int Rank)[]>.AlternateLookup<ReadOnlySpan<char>> _phrasesByFirstWord;
+    private readonly (string Phrase, int Rank)[] _unindexedPhrases;
 
     private readonly FrozenDictionary<string, FrozenDictionary<string, string?>> _codes;
     private readonly IReadOnlyDictionary<string, string[]> _prefixes;
@@ -44,7 +64,13 @@ public sealed class IndexedValueSet
 
     public bool Contains(Coding coding) => Contains(coding.System, coding.Code);
 
-    public bool ContainsAny(CodeableConcept? concept) => concept.Codings().Any(Contains);
+    public bool ContainsAny(CodeableConcept? concept)
+    {
+        if (concept?.Coding is not { } codings) return false;
+        for (var i = 0; i < codings.Count; i++)
+            if (Contains(codings[i])) return true;
+        return false;
+    }
 
     public string? Display(string system, string code) =>
         _codes.TryGetValue(system, out var set) && set.TryGetValue(code, out var d) ? d : null;
@@ -52,12 +78,26 @@ public sealed class IndexedValueSet
     /// <summary>True when <paramref name="text"/> contains one of the designations as a whole-word phrase.</summary>
     public bool MatchesText(string? text) => FindPhrase(text) is not null;
 
+    /// <summary>The first phrase (longest first) that <paramref name="text"/> contains as whole words, or null.</summary>
     public string? FindPhrase(string? text)
     {
         if (string.IsNullOrWhiteSpace(text) || Phrases.Length == 0) return null;
-        foreach (var phrase in Phrases)
-            if (TextMatch.ContainsWholeWord(text, phrase)) return phrase;
-        return null;
+        var best = int.MaxValue;
+        var i = 0;
+        while (i < text.Length)
+        {
+            if (!char.IsLetterOrDigit(text[i])) { i++; continue; }
+            var end = i + 1;
+            while (end < text.Length && char.IsLetterOrDigit(text[end])) end++;
+            // A whole-word match of a phrase starts at a word start, and that word is the phrase's first word.
+            if (_phrasesByFirstWord.TryGetValue(text.AsSpan(i, end - i), out var candidates))
+                foreach (var (phrase, rank) in candidates)
+                    if (rank < best && TextMatch.IsWholeWordAt(text, i, phrase)) best = rank;
+            i = end;
+        }
+        foreach (var (phrase, rank) in _unindexedPhrases)
+            if (rank < best && TextMatch.ContainsWholeWord(text, phrase)) best = rank;
+        return best == int.MaxValue ? null : Phrases[best];
     }
 
     /// <summary>Codes first; then, if asked, the concept's text and displays against the designations.</summary>
@@ -71,6 +111,15 @@ public sealed class IndexedValueSet
 
 internal static class TextMatch
 {
+    /// <summary>The phrase occurs at <paramref name="start"/> (a word start) and ends at a word boundary.</summary>
+    public static bool IsWholeWordAt(string text, int start, string phrase)
+    {
+        var end = start + phrase.Length;
+        return end <= text.Length
+               && text.AsSpan(start, phrase.Length).Equals(phrase, StringComparison.OrdinalIgnoreCase)
+               && (end == text.Length || !char.IsLetterOrDigit(text[end]));
+    }
+
     public static bool ContainsWholeWord(string text, string phrase)
     {
         var start = 0;

@@ -27,6 +27,27 @@ public sealed class FhirDateTimeTests
     }
 
     [Theory]
+    [InlineData("2026-11-02T08:30:00Z")]
+    [InlineData("2026-11-02T08:30:00.123Z")]
+    [InlineData("2026-11-02T08:30:00.1234567+02:00")]
+    [InlineData("2026-11-02T23:59:59-14:00")]
+    [InlineData("2026-11-02T08:30:00")]
+    [InlineData("2026-11-02T08:30")]
+    [InlineData("2026-11-02T08:30+05:30")]
+    [InlineData("2026-12-31T23:30:00-01:00")]
+    [InlineData("2026-11-02T08:30:00.123456789Z")]
+    [InlineData("2026-11-02T08:30:00 +01:00")]
+    public void Instants_ReadExactlyAsTheGeneralParser(string raw)
+    {
+        var expected = DateTimeOffset.Parse(raw, System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.AssumeUniversal | System.Globalization.DateTimeStyles.AdjustToUniversal);
+        var d = new FhirDateTime(raw);
+        Assert.True(d.IsValid);
+        Assert.Equal(expected, d.Start);
+        Assert.Equal(TimeSpan.Zero, d.Start.Offset);
+    }
+
+    [Theory]
     [InlineData("")]
     [InlineData("26-11-02")]
     [InlineData("2026-13")]

@@ -42,6 +42,20 @@ public sealed class FhirJsonTests
     }
 
     [Fact]
+    public void ResourceTypeNotFirst_InsideBundleOrContained_StillSelectsTheClass()
+    {
+        var b = (Bundle)FhirJson.ReadResource("""
+        {"resourceType":"Bundle","entry":[
+          {"resource":{"resourceType":"Observation","id":"o1"}},
+          {"resource":{"id":"c1","resourceType":"Condition"}},
+          {"resource":{"resourceType":"MedicationRequest","id":"m1","contained":[{"id":"med","resourceType":"Medication"}]}}]}
+        """);
+        Assert.IsType<Observation>(b.Entry![0].Resource);
+        Assert.IsType<Condition>(b.Entry[1].Resource);
+        Assert.IsType<Medication>(Assert.Single(b.Entry[2].Resource!.Contained!));
+    }
+
+    [Fact]
     public void UnknownResourceType_DoesNotFail()
     {
         var r = FhirJson.ReadResource("""{"resourceType":"Provenance","id":"x","target":[{"reference":"Patient/1"}]}""");

@@ -5,6 +5,10 @@ namespace NaltrexoneFhir.Fhir.Model;
 
 // Data types the rules read. Unknown elements (extensions, _primitive siblings, future elements) are kept in
 // Unknown and written back. Arrays are null when absent (FHIR forbids empty arrays).
+// Properties are { get; set; }, not init: with init-only properties the JSON source generator builds every object
+// through its parameterized-constructor path (an argument array per object, boxed values, extension data deferred
+// and read again), which cost about a quarter of the reading time (tests/NaltrexoneFhir.Benchmarks/BENCHMARKS.md).
+// Treat model objects as read-only once read: rules are pure functions of the snapshot.
 
 public abstract record Element
 {
@@ -13,120 +17,120 @@ public abstract record Element
 
 public sealed record Coding : Element
 {
-    public string? System { get; init; }
-    public string? Version { get; init; }
-    public string? Code { get; init; }
-    public string? Display { get; init; }
-    public bool? UserSelected { get; init; }
+    public string? System { get; set; }
+    public string? Version { get; set; }
+    public string? Code { get; set; }
+    public string? Display { get; set; }
+    public bool? UserSelected { get; set; }
 }
 
 public sealed record CodeableConcept : Element
 {
-    public IReadOnlyList<Coding>? Coding { get; init; }
-    public string? Text { get; init; }
+    public IReadOnlyList<Coding>? Coding { get; set; }
+    public string? Text { get; set; }
 }
 
 public sealed record Reference : Element
 {
-    [JsonPropertyName("reference")] public string? ReferenceValue { get; init; }
-    public string? Type { get; init; }
-    public Identifier? Identifier { get; init; }
-    public string? Display { get; init; }
+    [JsonPropertyName("reference")] public string? ReferenceValue { get; set; }
+    public string? Type { get; set; }
+    public Identifier? Identifier { get; set; }
+    public string? Display { get; set; }
 }
 
 public sealed record Identifier : Element
 {
-    public string? Use { get; init; }
-    public string? System { get; init; }
-    public string? Value { get; init; }
+    public string? Use { get; set; }
+    public string? System { get; set; }
+    public string? Value { get; set; }
 }
 
 public sealed record Quantity : Element
 {
-    public decimal? Value { get; init; }
-    public string? Comparator { get; init; }
-    public string? Unit { get; init; }
-    public string? System { get; init; }
-    public string? Code { get; init; }
+    public decimal? Value { get; set; }
+    public string? Comparator { get; set; }
+    public string? Unit { get; set; }
+    public string? System { get; set; }
+    public string? Code { get; set; }
 }
 
 public sealed record Range : Element
 {
-    public Quantity? Low { get; init; }
-    public Quantity? High { get; init; }
+    public Quantity? Low { get; set; }
+    public Quantity? High { get; set; }
 }
 
 public sealed record Ratio : Element
 {
-    public Quantity? Numerator { get; init; }
-    public Quantity? Denominator { get; init; }
+    public Quantity? Numerator { get; set; }
+    public Quantity? Denominator { get; set; }
 }
 
 public sealed record Period : Element
 {
-    public FhirDateTime? Start { get; init; }
-    public FhirDateTime? End { get; init; }
+    public FhirDateTime? Start { get; set; }
+    public FhirDateTime? End { get; set; }
 }
 
 public sealed record Meta : Element
 {
-    public string? VersionId { get; init; }
-    public FhirDateTime? LastUpdated { get; init; }
-    public IReadOnlyList<string>? Profile { get; init; }
+    public string? VersionId { get; set; }
+    public FhirDateTime? LastUpdated { get; set; }
+    public IReadOnlyList<string>? Profile { get; set; }
 }
 
 public sealed record Annotation : Element
 {
-    public string? Text { get; init; }
+    public string? Text { get; set; }
 }
 
 public sealed record Timing : Element
 {
-    public IReadOnlyList<FhirDateTime>? Event { get; init; }
-    public TimingRepeat? Repeat { get; init; }
-    public CodeableConcept? Code { get; init; }
+    public IReadOnlyList<FhirDateTime>? Event { get; set; }
+    public TimingRepeat? Repeat { get; set; }
+    public CodeableConcept? Code { get; set; }
 }
 
 public sealed record TimingRepeat : Element
 {
-    public Quantity? BoundsDuration { get; init; }
-    public Range? BoundsRange { get; init; }
-    public Period? BoundsPeriod { get; init; }
-    public int? Count { get; init; }
-    public int? CountMax { get; init; }
-    public decimal? Duration { get; init; }
-    public string? DurationUnit { get; init; }
-    public int? Frequency { get; init; }
-    public int? FrequencyMax { get; init; }
-    public decimal? Period { get; init; }
-    public decimal? PeriodMax { get; init; }
-    public string? PeriodUnit { get; init; }
-    public IReadOnlyList<string>? DayOfWeek { get; init; }
-    public IReadOnlyList<string>? TimeOfDay { get; init; }
-    public IReadOnlyList<string>? When { get; init; }
+    public Quantity? BoundsDuration { get; set; }
+    public Range? BoundsRange { get; set; }
+    public Period? BoundsPeriod { get; set; }
+    public int? Count { get; set; }
+    public int? CountMax { get; set; }
+    public decimal? Duration { get; set; }
+    public string? DurationUnit { get; set; }
+    public int? Frequency { get; set; }
+    public int? FrequencyMax { get; set; }
+    public decimal? Period { get; set; }
+    public decimal? PeriodMax { get; set; }
+    public string? PeriodUnit { get; set; }
+    public IReadOnlyList<string>? DayOfWeek { get; set; }
+    public IReadOnlyList<string>? TimeOfDay { get; set; }
+    public IReadOnlyList<string>? When { get; set; }
 }
 
 public sealed record Dosage : Element
 {
-    public int? Sequence { get; init; }
-    public string? Text { get; init; }
-    public Timing? Timing { get; init; }
-    public bool? AsNeededBoolean { get; init; }
-    public CodeableConcept? AsNeededCodeableConcept { get; init; }
-    public CodeableConcept? Route { get; init; }
-    public IReadOnlyList<DoseAndRate>? DoseAndRate { get; init; }
-    public Ratio? MaxDosePerPeriod { get; init; }
-    public Quantity? MaxDosePerAdministration { get; init; }
+    public int? Sequence { get; set; }
+    public string? Text { get; set; }
+    public Timing? Timing { get; set; }
+    public bool? AsNeededBoolean { get; set; }
+    public CodeableConcept? AsNeededCodeableConcept { get; set; }
+    public CodeableConcept? Route { get; set; }
+    public IReadOnlyList<DoseAndRate>? DoseAndRate { get; set; }
+    public Ratio? MaxDosePerPeriod { get; set; }
+    public Quantity? MaxDosePerAdministration { get; set; }
 }
 
 public sealed record DoseAndRate : Element
 {
-    public CodeableConcept? Type { get; init; }
-    public Range? DoseRange { get; init; }
-    public Quantity? DoseQuantity { get; init; }
-    public Ratio? RateRatio { get; init; }
-    public Range? RateRange { get; init; }
-    public Quantity? RateQuantity { get; init; }
+    public CodeableConcept? Type { get; set; }
+    public Range? DoseRange { get; set; }
+    public Quantity? DoseQuantity { get; set; }
+    public Ratio? RateRatio { get; set; }
+    public Range? RateRange { get; set; }
+    public Quantity? RateQuantity { get; set; }
 }
 
 /// <summary>The value of a choice element medication[x].</summary>

@@ -6,6 +6,7 @@ namespace NaltrexoneFhir.Fhir.Model;
 /// <summary>
 /// Base of every resource. Reading goes through this type so that <c>resourceType</c> selects the class;
 /// unknown resource types are read as a plain <see cref="Resource"/> (their elements kept in <see cref="Unknown"/>).
+/// Settable properties (not init) keep JSON reading off the serializer's constructor path: see DataTypes.cs.
 /// </summary>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "resourceType", IgnoreUnrecognizedTypeDiscriminators = true)]
 [JsonDerivedType(typeof(Patient), "Patient")]
@@ -22,10 +23,10 @@ namespace NaltrexoneFhir.Fhir.Model;
 [JsonDerivedType(typeof(OperationOutcome), "OperationOutcome")]
 public class Resource
 {
-    public string? Id { get; init; }
-    public Meta? Meta { get; init; }
+    public string? Id { get; set; }
+    public Meta? Meta { get; set; }
     /// <summary>Resources contained in this one (FHIR <c>contained</c>); read on every type so references can resolve.</summary>
-    public IReadOnlyList<Resource>? Contained { get; init; }
+    public IReadOnlyList<Resource>? Contained { get; set; }
     [JsonExtensionData] public Dictionary<string, JsonElement>? Unknown { get; set; }
 
     /// <summary>The FHIR type name; "Resource" for types this model does not know. Not serialized (the discriminator is).</summary>
@@ -36,54 +37,54 @@ public class Resource
 public sealed class Patient : Resource
 {
     protected override string TypeNameCore => "Patient";
-    public bool? Active { get; init; }
-    public string? Gender { get; init; }
-    public FhirDateTime? BirthDate { get; init; }
-    public bool? DeceasedBoolean { get; init; }
-    public FhirDateTime? DeceasedDateTime { get; init; }
+    public bool? Active { get; set; }
+    public string? Gender { get; set; }
+    public FhirDateTime? BirthDate { get; set; }
+    public bool? DeceasedBoolean { get; set; }
+    public FhirDateTime? DeceasedDateTime { get; set; }
 }
 
 public sealed class MedicationRequest : Resource
 {
     protected override string TypeNameCore => "MedicationRequest";
-    public string? Status { get; init; }
-    public string? Intent { get; init; }
-    public IReadOnlyList<CodeableConcept>? Category { get; init; }
-    public CodeableConcept? MedicationCodeableConcept { get; init; }
-    public Reference? MedicationReference { get; init; }
-    public Reference? Subject { get; init; }
-    public Reference? Encounter { get; init; }
-    public FhirDateTime? AuthoredOn { get; init; }
-    public Reference? Requester { get; init; }
-    public IReadOnlyList<CodeableConcept>? ReasonCode { get; init; }
-    public IReadOnlyList<Reference>? ReasonReference { get; init; }
-    public IReadOnlyList<Annotation>? Note { get; init; }
-    public IReadOnlyList<Dosage>? DosageInstruction { get; init; }
-    public DispenseRequest? DispenseRequest { get; init; }
+    public string? Status { get; set; }
+    public string? Intent { get; set; }
+    public IReadOnlyList<CodeableConcept>? Category { get; set; }
+    public CodeableConcept? MedicationCodeableConcept { get; set; }
+    public Reference? MedicationReference { get; set; }
+    public Reference? Subject { get; set; }
+    public Reference? Encounter { get; set; }
+    public FhirDateTime? AuthoredOn { get; set; }
+    public Reference? Requester { get; set; }
+    public IReadOnlyList<CodeableConcept>? ReasonCode { get; set; }
+    public IReadOnlyList<Reference>? ReasonReference { get; set; }
+    public IReadOnlyList<Annotation>? Note { get; set; }
+    public IReadOnlyList<Dosage>? DosageInstruction { get; set; }
+    public DispenseRequest? DispenseRequest { get; set; }
 
     [JsonIgnore] public MedicationChoice? Medication => MedicationChoices.Of(MedicationCodeableConcept, MedicationReference);
 }
 
 public sealed record DispenseRequest : Element
 {
-    public Period? ValidityPeriod { get; init; }
-    public int? NumberOfRepeatsAllowed { get; init; }
-    public Quantity? Quantity { get; init; }
-    public Quantity? ExpectedSupplyDuration { get; init; }
+    public Period? ValidityPeriod { get; set; }
+    public int? NumberOfRepeatsAllowed { get; set; }
+    public Quantity? Quantity { get; set; }
+    public Quantity? ExpectedSupplyDuration { get; set; }
 }
 
 public sealed class MedicationStatement : Resource
 {
     protected override string TypeNameCore => "MedicationStatement";
-    public string? Status { get; init; }
-    public CodeableConcept? MedicationCodeableConcept { get; init; }
-    public Reference? MedicationReference { get; init; }
-    public Reference? Subject { get; init; }
-    public FhirDateTime? EffectiveDateTime { get; init; }
-    public Period? EffectivePeriod { get; init; }
-    public FhirDateTime? DateAsserted { get; init; }
-    public IReadOnlyList<CodeableConcept>? ReasonCode { get; init; }
-    public IReadOnlyList<Dosage>? Dosage { get; init; }
+    public string? Status { get; set; }
+    public CodeableConcept? MedicationCodeableConcept { get; set; }
+    public Reference? MedicationReference { get; set; }
+    public Reference? Subject { get; set; }
+    public FhirDateTime? EffectiveDateTime { get; set; }
+    public Period? EffectivePeriod { get; set; }
+    public FhirDateTime? DateAsserted { get; set; }
+    public IReadOnlyList<CodeableConcept>? ReasonCode { get; set; }
+    public IReadOnlyList<Dosage>? Dosage { get; set; }
 
     [JsonIgnore] public MedicationChoice? Medication => MedicationChoices.Of(MedicationCodeableConcept, MedicationReference);
 }
@@ -91,187 +92,187 @@ public sealed class MedicationStatement : Resource
 public sealed class Medication : Resource
 {
     protected override string TypeNameCore => "Medication";
-    public CodeableConcept? Code { get; init; }
-    public string? Status { get; init; }
-    public CodeableConcept? Form { get; init; }
-    public IReadOnlyList<MedicationIngredient>? Ingredient { get; init; }
+    public CodeableConcept? Code { get; set; }
+    public string? Status { get; set; }
+    public CodeableConcept? Form { get; set; }
+    public IReadOnlyList<MedicationIngredient>? Ingredient { get; set; }
 }
 
 public sealed record MedicationIngredient : Element
 {
-    public CodeableConcept? ItemCodeableConcept { get; init; }
-    public Reference? ItemReference { get; init; }
-    public bool? IsActive { get; init; }
-    public Ratio? Strength { get; init; }
+    public CodeableConcept? ItemCodeableConcept { get; set; }
+    public Reference? ItemReference { get; set; }
+    public bool? IsActive { get; set; }
+    public Ratio? Strength { get; set; }
 }
 
 public sealed class Observation : Resource
 {
     protected override string TypeNameCore => "Observation";
-    public string? Status { get; init; }
-    public IReadOnlyList<CodeableConcept>? Category { get; init; }
-    public CodeableConcept? Code { get; init; }
-    public Reference? Subject { get; init; }
-    public FhirDateTime? EffectiveDateTime { get; init; }
-    public Period? EffectivePeriod { get; init; }
-    public FhirDateTime? EffectiveInstant { get; init; }
-    public FhirDateTime? Issued { get; init; }
-    public Quantity? ValueQuantity { get; init; }
-    public CodeableConcept? ValueCodeableConcept { get; init; }
-    public string? ValueString { get; init; }
-    public bool? ValueBoolean { get; init; }
-    public int? ValueInteger { get; init; }
-    public IReadOnlyList<CodeableConcept>? Interpretation { get; init; }
-    public IReadOnlyList<ReferenceRange>? ReferenceRange { get; init; }
-    public IReadOnlyList<ObservationComponent>? Component { get; init; }
+    public string? Status { get; set; }
+    public IReadOnlyList<CodeableConcept>? Category { get; set; }
+    public CodeableConcept? Code { get; set; }
+    public Reference? Subject { get; set; }
+    public FhirDateTime? EffectiveDateTime { get; set; }
+    public Period? EffectivePeriod { get; set; }
+    public FhirDateTime? EffectiveInstant { get; set; }
+    public FhirDateTime? Issued { get; set; }
+    public Quantity? ValueQuantity { get; set; }
+    public CodeableConcept? ValueCodeableConcept { get; set; }
+    public string? ValueString { get; set; }
+    public bool? ValueBoolean { get; set; }
+    public int? ValueInteger { get; set; }
+    public IReadOnlyList<CodeableConcept>? Interpretation { get; set; }
+    public IReadOnlyList<ReferenceRange>? ReferenceRange { get; set; }
+    public IReadOnlyList<ObservationComponent>? Component { get; set; }
 }
 
 public sealed record ReferenceRange : Element
 {
-    public Quantity? Low { get; init; }
-    public Quantity? High { get; init; }
-    public CodeableConcept? Type { get; init; }
-    public string? Text { get; init; }
+    public Quantity? Low { get; set; }
+    public Quantity? High { get; set; }
+    public CodeableConcept? Type { get; set; }
+    public string? Text { get; set; }
 }
 
 public sealed record ObservationComponent : Element
 {
-    public CodeableConcept? Code { get; init; }
-    public Quantity? ValueQuantity { get; init; }
-    public CodeableConcept? ValueCodeableConcept { get; init; }
-    public string? ValueString { get; init; }
-    public IReadOnlyList<CodeableConcept>? Interpretation { get; init; }
-    public IReadOnlyList<ReferenceRange>? ReferenceRange { get; init; }
+    public CodeableConcept? Code { get; set; }
+    public Quantity? ValueQuantity { get; set; }
+    public CodeableConcept? ValueCodeableConcept { get; set; }
+    public string? ValueString { get; set; }
+    public IReadOnlyList<CodeableConcept>? Interpretation { get; set; }
+    public IReadOnlyList<ReferenceRange>? ReferenceRange { get; set; }
 }
 
 public sealed class Condition : Resource
 {
     protected override string TypeNameCore => "Condition";
-    public CodeableConcept? ClinicalStatus { get; init; }
-    public CodeableConcept? VerificationStatus { get; init; }
-    public IReadOnlyList<CodeableConcept>? Category { get; init; }
-    public CodeableConcept? Severity { get; init; }
-    public CodeableConcept? Code { get; init; }
-    public Reference? Subject { get; init; }
-    public FhirDateTime? OnsetDateTime { get; init; }
-    public Period? OnsetPeriod { get; init; }
-    public string? OnsetString { get; init; }
-    public FhirDateTime? AbatementDateTime { get; init; }
-    public Period? AbatementPeriod { get; init; }
-    public string? AbatementString { get; init; }
-    public FhirDateTime? RecordedDate { get; init; }
+    public CodeableConcept? ClinicalStatus { get; set; }
+    public CodeableConcept? VerificationStatus { get; set; }
+    public IReadOnlyList<CodeableConcept>? Category { get; set; }
+    public CodeableConcept? Severity { get; set; }
+    public CodeableConcept? Code { get; set; }
+    public Reference? Subject { get; set; }
+    public FhirDateTime? OnsetDateTime { get; set; }
+    public Period? OnsetPeriod { get; set; }
+    public string? OnsetString { get; set; }
+    public FhirDateTime? AbatementDateTime { get; set; }
+    public Period? AbatementPeriod { get; set; }
+    public string? AbatementString { get; set; }
+    public FhirDateTime? RecordedDate { get; set; }
 }
 
 public sealed class AllergyIntolerance : Resource
 {
     protected override string TypeNameCore => "AllergyIntolerance";
-    public CodeableConcept? ClinicalStatus { get; init; }
-    public CodeableConcept? VerificationStatus { get; init; }
-    public string? Type { get; init; }
-    public IReadOnlyList<string>? Category { get; init; }
-    public string? Criticality { get; init; }
-    public CodeableConcept? Code { get; init; }
-    public Reference? Patient { get; init; }
-    public FhirDateTime? RecordedDate { get; init; }
-    public IReadOnlyList<AllergyReaction>? Reaction { get; init; }
+    public CodeableConcept? ClinicalStatus { get; set; }
+    public CodeableConcept? VerificationStatus { get; set; }
+    public string? Type { get; set; }
+    public IReadOnlyList<string>? Category { get; set; }
+    public string? Criticality { get; set; }
+    public CodeableConcept? Code { get; set; }
+    public Reference? Patient { get; set; }
+    public FhirDateTime? RecordedDate { get; set; }
+    public IReadOnlyList<AllergyReaction>? Reaction { get; set; }
 }
 
 public sealed record AllergyReaction : Element
 {
-    public CodeableConcept? Substance { get; init; }
-    public IReadOnlyList<CodeableConcept>? Manifestation { get; init; }
-    public string? Severity { get; init; }
+    public CodeableConcept? Substance { get; set; }
+    public IReadOnlyList<CodeableConcept>? Manifestation { get; set; }
+    public string? Severity { get; set; }
 }
 
 public sealed class ServiceRequest : Resource
 {
     protected override string TypeNameCore => "ServiceRequest";
-    public string? Status { get; init; }
-    public string? Intent { get; init; }
-    public IReadOnlyList<CodeableConcept>? Category { get; init; }
-    public string? Priority { get; init; }
-    public CodeableConcept? Code { get; init; }
-    public Reference? Subject { get; init; }
-    public FhirDateTime? OccurrenceDateTime { get; init; }
-    public Period? OccurrencePeriod { get; init; }
-    public FhirDateTime? AuthoredOn { get; init; }
-    public Reference? Requester { get; init; }
-    public IReadOnlyList<CodeableConcept>? ReasonCode { get; init; }
-    public IReadOnlyList<Reference>? ReasonReference { get; init; }
-    public IReadOnlyList<Annotation>? Note { get; init; }
+    public string? Status { get; set; }
+    public string? Intent { get; set; }
+    public IReadOnlyList<CodeableConcept>? Category { get; set; }
+    public string? Priority { get; set; }
+    public CodeableConcept? Code { get; set; }
+    public Reference? Subject { get; set; }
+    public FhirDateTime? OccurrenceDateTime { get; set; }
+    public Period? OccurrencePeriod { get; set; }
+    public FhirDateTime? AuthoredOn { get; set; }
+    public Reference? Requester { get; set; }
+    public IReadOnlyList<CodeableConcept>? ReasonCode { get; set; }
+    public IReadOnlyList<Reference>? ReasonReference { get; set; }
+    public IReadOnlyList<Annotation>? Note { get; set; }
 }
 
 public sealed class Procedure : Resource
 {
     protected override string TypeNameCore => "Procedure";
-    public string? Status { get; init; }
-    public CodeableConcept? Category { get; init; }
-    public CodeableConcept? Code { get; init; }
-    public Reference? Subject { get; init; }
-    public FhirDateTime? PerformedDateTime { get; init; }
-    public Period? PerformedPeriod { get; init; }
+    public string? Status { get; set; }
+    public CodeableConcept? Category { get; set; }
+    public CodeableConcept? Code { get; set; }
+    public Reference? Subject { get; set; }
+    public FhirDateTime? PerformedDateTime { get; set; }
+    public Period? PerformedPeriod { get; set; }
 }
 
 public sealed class Appointment : Resource
 {
     protected override string TypeNameCore => "Appointment";
-    public string? Status { get; init; }
-    public IReadOnlyList<CodeableConcept>? ServiceCategory { get; init; }
-    public IReadOnlyList<CodeableConcept>? ServiceType { get; init; }
-    public CodeableConcept? AppointmentType { get; init; }
-    public IReadOnlyList<CodeableConcept>? ReasonCode { get; init; }
-    public string? Description { get; init; }
-    public FhirDateTime? Start { get; init; }
-    public FhirDateTime? End { get; init; }
-    public IReadOnlyList<AppointmentParticipant>? Participant { get; init; }
+    public string? Status { get; set; }
+    public IReadOnlyList<CodeableConcept>? ServiceCategory { get; set; }
+    public IReadOnlyList<CodeableConcept>? ServiceType { get; set; }
+    public CodeableConcept? AppointmentType { get; set; }
+    public IReadOnlyList<CodeableConcept>? ReasonCode { get; set; }
+    public string? Description { get; set; }
+    public FhirDateTime? Start { get; set; }
+    public FhirDateTime? End { get; set; }
+    public IReadOnlyList<AppointmentParticipant>? Participant { get; set; }
 }
 
 public sealed record AppointmentParticipant : Element
 {
-    public Reference? Actor { get; init; }
-    public string? Status { get; init; }
+    public Reference? Actor { get; set; }
+    public string? Status { get; set; }
 }
 
 public sealed class Bundle : Resource
 {
     protected override string TypeNameCore => "Bundle";
-    public string? Type { get; init; }
-    public int? Total { get; init; }
-    public IReadOnlyList<BundleLink>? Link { get; init; }
-    public IReadOnlyList<BundleEntry>? Entry { get; init; }
+    public string? Type { get; set; }
+    public int? Total { get; set; }
+    public IReadOnlyList<BundleLink>? Link { get; set; }
+    public IReadOnlyList<BundleEntry>? Entry { get; set; }
 }
 
 public sealed record BundleLink : Element
 {
-    public string? Relation { get; init; }
-    public string? Url { get; init; }
+    public string? Relation { get; set; }
+    public string? Url { get; set; }
 }
 
 public sealed record BundleEntry : Element
 {
-    public string? FullUrl { get; init; }
-    public Resource? Resource { get; init; }
-    public BundleEntrySearch? Search { get; init; }
+    public string? FullUrl { get; set; }
+    public Resource? Resource { get; set; }
+    public BundleEntrySearch? Search { get; set; }
 }
 
 public sealed record BundleEntrySearch : Element
 {
-    public string? Mode { get; init; }
+    public string? Mode { get; set; }
 }
 
 public sealed class OperationOutcome : Resource
 {
     protected override string TypeNameCore => "OperationOutcome";
-    public IReadOnlyList<OperationOutcomeIssue>? Issue { get; init; }
+    public IReadOnlyList<OperationOutcomeIssue>? Issue { get; set; }
 }
 
 public sealed record OperationOutcomeIssue : Element
 {
-    public string? Severity { get; init; }
-    public string? Code { get; init; }
-    public CodeableConcept? Details { get; init; }
-    public string? Diagnostics { get; init; }
-    public IReadOnlyList<string>? Expression { get; init; }
+    public string? Severity { get; set; }
+    public string? Code { get; set; }
+    public CodeableConcept? Details { get; set; }
+    public string? Diagnostics { get; set; }
+    public IReadOnlyList<string>? Expression { get; set; }
 }
 
 internal static class MedicationChoices

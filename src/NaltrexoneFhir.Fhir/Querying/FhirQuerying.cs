@@ -21,12 +21,23 @@ public static class CodeableConceptExtensions
 {
     public static IEnumerable<Coding> Codings(this CodeableConcept? concept) => concept?.Coding ?? [];
 
-    public static bool HasCoding(this CodeableConcept? concept, string system, string code) =>
-        concept.Codings().Any(c => c.System == system && c.Code == code);
+    // Plain loops below (no LINQ): these run for every resource of every call (see tests/NaltrexoneFhir.Benchmarks).
+    public static bool HasCoding(this CodeableConcept? concept, string system, string code)
+    {
+        if (concept?.Coding is not { } codings) return false;
+        for (var i = 0; i < codings.Count; i++)
+            if (codings[i].System == system && codings[i].Code == code) return true;
+        return false;
+    }
 
     /// <summary>The first code of the concept without a system check (status-like concepts are often sent without one).</summary>
-    public static bool HasCode(this CodeableConcept? concept, string code) =>
-        concept.Codings().Any(c => string.Equals(c.Code, code, StringComparison.OrdinalIgnoreCase));
+    public static bool HasCode(this CodeableConcept? concept, string code)
+    {
+        if (concept?.Coding is not { } codings) return false;
+        for (var i = 0; i < codings.Count; i++)
+            if (string.Equals(codings[i].Code, code, StringComparison.OrdinalIgnoreCase)) return true;
+        return false;
+    }
 
     /// <summary>All human text of a concept: its text and every coding display.</summary>
     public static IEnumerable<string> Texts(this CodeableConcept? concept)

@@ -1,0 +1,113 @@
+using System.Globalization;
+using System.Text;
+
+namespace NaltrexoneFhir.Benchmarks.Http;
+
+public sealed record HttpSettings(bool Quick, int Connections, TimeSpan Duration, int Rounds, TimeSpan FixedRateDuration, int ColdStarts, bool UseWrk)
+{
+    public static HttpSettings For(bool quick, int? connections, double? seconds, bool forceDotnetClient) => quick
+        ? new(true, connections ?? 16, TimeSpan.FromSeconds(seconds ?? 2), 1, TimeSpan.FromSeconds(3), 1, !forceDotnetClient && Wrk.Available)
+        : new(false, connections ?? 32, TimeSpan.FromSeconds(seconds ?? 10), 3, TimeSpan.FromSeconds(20), 3, !forceDotnetClient && Wrk.Available);
+}
+
+/// <summary>
+/// The HTTP benchmark: cold starts, then one service process driven closed-loop on the order-sign route and on the
+/// baseline route (same body, interleaved rounds, same run), a fixed-rate run at half the measured maximum, and
+/// sequential large-history calls; peak RSS from /proc.
+/// </summary>
+public static class HttpBenchmark
+{
+    public static async Task<int> RunAsync(HttpSettings s, TextWriter report)
+    {
+        var typical = SyntheticPatient.OrderSign(PatientShape.Typical);
+        var large = SyntheticPatient.OrderSign(PatientShape.Large);
+        Directory.CreateDirectory(Repo.ArtifactsDir);
+        var bodyFile = Path.Combine(Repo.ArtifactsDir, "order-sign-typical.json");
+        await File.WriteAllBytesAsync(bodyFile, typical);
+        var failures = new List<string>();
+
+        report.WriteLine($"## HTTP ({(s.Quick ? "quick smoke run, figures not meaningful" : "full run")}) — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
+        report.WriteLine();
+        report.WriteLine($"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; load {LoadAverage()}.");
+        report.WriteLine($"Service: `dotnet {Path.GetRelativePath(Repo.Root, Repo.ApiDll)}` ({Repo.Configuration}), Clock:Now={SyntheticPatient.NowText}, Benchmark:BaselineEndpoint=true.");
+        report.WriteLine($"Typical body {typical.Length / 1024.0:0.0} KB ({PatientShape.Typical.Resources} resources); large-history body {large.Length / 1024.0 / 1024.0:0.00} MB ({PatientShape.Large.Resources} resources).");
+        report.WriteLine();
+
+        // 1. Cold start: process start to the first answered order-sign, each in a fresh process.
+        var colds = new List<double>();
+        for (var i = 0; i < s.ColdStarts; i++)
+        {
+            await using var cold = await ServiceProcess.StartAsync(typical, TimeSpan.FromSeconds(60));
+            colds.Add(cold.ColdStart.TotalMilliseconds);
+        }
+        colds.Sort();
+        report.WriteLine($"Cold start (process start → first 200 order-sign): median {colds[colds.Count / 2]:0} ms over {colds.Count} starts ({string.Join(", ", colds.Select(c => c.ToString("0", CultureInfo.InvariantCulture)))} ms).");
+        report.WriteLine();
+
+        // 2. Load on one process: warm up both routes, then interleaved closed-loop rounds.
+        await using var service = await ServiceProcess.StartAsync(typical, TimeSpan.FromSeconds(60));
+        var warmup = TimeSpan.FromSeconds(s.Quick ? 1 : 10); // long enough for tiered JIT to reach tier 1 (a 3 s warm-up left the first round at a fifth of the others)
+        await LoadClient.ClosedLoopAsync("warm-up", service.OrderSign, typical, s.Connections, warmup);
+        await LoadClient.ClosedLoopAsync("warm-up", service.Baseline, typical, s.Connections, warmup);
+
+        var rows = new List<LoadResult>();
+        for (var r = 0; r < s.Rounds; r++)
+        {
+            rows.Add(await ClosedLoop("order-sign (typical)", service.OrderSign));
+            rows.Add(await ClosedLoop("baseline (same body)", service.Baseline));
+        }
+        var (peakAfterLoad, _) = service.Memory();
+
+        var svc = rows.Where(x => x.Target.StartsWith("order-sign", StringComparison.Ordinal)).ToList();
+        var bas = rows.Where(x => x.Target.StartsWith("baseline", StringComparison.Ordinal)).ToList();
+        var svcRps = Median(svc.Select(x => x.RequestsPerSecond));
+        var basRps = Median(bas.Select(x => x.RequestsPerSecond));
+
+        // 3. Latency at a fixed rate of half the measured maximum (open loop).
+        var rate = Math.Max(10, svcRps / 2);
+        var fixedRate = await LoadClient.FixedRateAsync("order-sign (typical)", service.OrderSign, typical, rate, s.FixedRateDuration, Math.Max(64, s.Connections * 2));
+        rows.Add(fixedRate);
+
+        // 4. The large-history patient over HTTP, one call at a time.
+        var largeRun = await LoadClient.SequentialAsync("order-sign (large history)", service.OrderSign, large, s.Quick ? 3 : 30);
+        rows.Add(largeRun);
+        var (peakAfterLarge, currentRss) = service.Memory();
+
+        report.WriteLine($"Closed loop: {s.Connections} connections, {s.Duration.TotalSeconds:0} s per round, {s.Rounds} interleaved round(s) per route; client {(s.UseWrk ? "wrk (1 thread)" : "C# HttpClient")}.");
+        report.WriteLine();
+        report.WriteLine("| Route | Tool | Mode | Requests | Errors | Req/s | p50 ms | p95 ms | p99 ms | max ms |");
+        report.WriteLine("|---|---|---|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var x in rows)
+            report.WriteLine(FormattableString.Invariant(
+                $"| {x.Target} | {x.Tool} | {x.Mode} | {x.Requests} | {x.Errors} | {x.RequestsPerSecond:0} | {x.Latency.P50:0.00} | {x.Latency.P95:0.00} | {x.Latency.P99:0.00} | {x.Latency.Max:0.00} |"));
+        report.WriteLine();
+        report.WriteLine(FormattableString.Invariant($"**Throughput ratio, order-sign / baseline: {svcRps / basRps:P0}** (median {svcRps:0} vs {basRps:0} req/s; per round: {string.Join(", ", svc.Zip(bas, (a, b) => (a.RequestsPerSecond / b.RequestsPerSecond).ToString("P0", CultureInfo.InvariantCulture)))})."));
+        report.WriteLine(FormattableString.Invariant($"**Fixed rate {rate:0} req/s (half of max): p99 {fixedRate.Latency.P99:0.00} ms** (p50 {fixedRate.Latency.P50:0.00}, p95 {fixedRate.Latency.P95:0.00}, max {fixedRate.Latency.Max:0.00}), measured from each request's scheduled start."));
+        report.WriteLine(FormattableString.Invariant($"**Peak RSS (VmHWM): {peakAfterLoad:0} MB after the typical load**, {peakAfterLarge:0} MB after the large-history calls (current {currentRss:0} MB)."));
+        report.WriteLine(FormattableString.Invariant($"Large-history over HTTP: median {largeRun.Latency.P50:0.0} ms per call (max {largeRun.Latency.Max:0.0} ms, {largeRun.Requests} calls)."));
+        report.WriteLine($"Service log lines written: {service.OutputLines}.");
+        report.WriteLine();
+
+        foreach (var x in rows.Where(x => x.Errors > 0))
+            failures.Add($"{x.Target} ({x.Mode}): {x.Errors} of {x.Requests} requests failed");
+        foreach (var f in failures) Console.Error.WriteLine("ERROR: " + f);
+        if (failures.Count > 0) Console.Error.WriteLine("Service output tail:\n" + service.Tail());
+        return failures.Count == 0 ? 0 : 1;
+
+        Task<LoadResult> ClosedLoop(string target, Uri url) => s.UseWrk
+            ? Wrk.RunAsync(target, url, bodyFile, s.Connections, 1, s.Duration)
+            : LoadClient.ClosedLoopAsync(target, url, typical, s.Connections, s.Duration);
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var v = values.Order().ToList();
+        return v.Count == 0 ? 0 : v[v.Count / 2];
+    }
+
+    private static string LoadAverage()
+    {
+        try { return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)); }
+        catch (IOException) { return "unknown"; }
+    }
+}

@@ -1,0 +1,95 @@
+using System.Text;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using NaltrexoneFhir.Benchmarks;
+using NaltrexoneFhir.Benchmarks.Http;
+
+// dotnet run -c Release --project tests/NaltrexoneFhir.Benchmarks -- [all|micro|http] [--quick] [--connections N] [--duration S] [--client dotnet]
+// --quick: a smoke run of everything (under a minute, figures not meaningful) for CI. Exit code ≠ 0 only when the
+// benchmark itself breaks (a crash, a failed rule, a non-200 answer), never because a figure is slow.
+var mode = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal) && !int.TryParse(a, out _)) ?? "all";
+var quick = args.Contains("--quick");
+int? connections = Option("--connections") is { } c ? int.Parse(c, System.Globalization.CultureInfo.InvariantCulture) : null;
+double? seconds = Option("--duration") is { } d ? double.Parse(d, System.Globalization.CultureInfo.InvariantCulture) : null;
+var forceDotnetClient = Option("--client") == "dotnet";
+if (mode == "profile")
+{
+    // Not a benchmark: loops the whole handler path for one patient, for dotnet-trace and quick before/after checks.
+    // dotnet run -c Release --project tests/NaltrexoneFhir.Benchmarks -- profile [typical|medium|large] [seconds]
+    var positional = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
+    var shape = PatientShape.Of(positional.ElementAtOrDefault(1) ?? "typical");
+    var duration = TimeSpan.FromSeconds(double.Parse(positional.ElementAtOrDefault(2) ?? "10", System.Globalization.CultureInfo.InvariantCulture));
+    var p = new HookPipeline();
+    var body = SyntheticPatient.OrderSign(shape);
+    for (var i = 0; i < 20; i++) p.Run(body); // warm-up (tiered JIT)
+    var gcs = GC.CollectionCount(0);
+    var process = System.Diagnostics.Process.GetCurrentProcess();
+    var cpu0 = process.TotalProcessorTime;
+    var sw = System.Diagnostics.Stopwatch.StartNew();
+    long n = 0, allocated = 0;
+    while (sw.Elapsed < duration)
+    {
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        p.Run(body);
+        allocated += GC.GetAllocatedBytesForCurrentThread() - before;
+        n++;
+    }
+    process.Refresh();
+    Console.WriteLine($"{shape.Name}: {n} calls, {sw.Elapsed.TotalMilliseconds * 1000 / n:0} µs/call wall, {(process.TotalProcessorTime - cpu0).TotalMilliseconds * 1000 / n:0} µs/call CPU, " +
+                      $"{allocated / n / 1024.0:0.0} KB allocated/call, {(GC.CollectionCount(0) - gcs) / (double)n:0.00} gen0 GCs/call");
+    return 0;
+}
+if (mode is not ("all" or "micro" or "http"))
+{
+    Console.Error.WriteLine($"Unknown mode '{mode}'. Usage: -- [all|micro|http] [--quick] [--connections N] [--duration S] [--client dotnet]");
+    return 2;
+}
+
+Console.WriteLine($"NaltrexoneFhir benchmarks: {mode}{(quick ? " (quick smoke run)" : "")}, {Repo.Configuration} build, {Environment.ProcessorCount} cores");
+if (Repo.Configuration != "Release") Console.WriteLine("WARNING: not a Release build; figures are not representative (use dotnet run -c Release).");
+
+// What the synthetic patients are, and which cards they produce (so a reader knows what was evaluated).
+var pipeline = new HookPipeline();
+foreach (var shape in new[] { PatientShape.Typical, PatientShape.Medium, PatientShape.Large })
+{
+    var body = SyntheticPatient.OrderSign(shape);
+    Console.WriteLine($"  {shape.Name,-8} {shape.Resources,5} resources ({shape.Observations} Observations, {shape.MedicationRequests} MedicationRequests, " +
+                      $"{shape.MedicationStatements} MedicationStatements, {shape.Conditions} Conditions), {body.Length / 1024.0,7:0.0} KB → cards: {string.Join(", ", pipeline.Concerns(body))}");
+}
+
+var status = 0;
+if (mode is "all" or "micro")
+{
+    var job = (quick ? Job.Dry : Job.Default.WithWarmupCount(3).WithIterationCount(12))
+        .WithToolchain(InProcessEmitToolchain.Instance).WithId(quick ? "quick" : "in-process");
+    var config = DefaultConfig.Instance.AddJob(job).WithArtifactsPath(Repo.ArtifactsDir).WithOptions(ConfigOptions.JoinSummary);
+    var summary = BenchmarkRunner.Run<OrderSignBenchmarks>(config);
+    if (summary.HasCriticalValidationErrors || summary.Reports.Any(r => !r.Success) || summary.Reports.Length == 0)
+    {
+        Console.Error.WriteLine("ERROR: a micro-benchmark failed.");
+        status = 1;
+    }
+}
+
+if (mode is "all" or "http")
+{
+    var settings = HttpSettings.For(quick, connections, seconds, forceDotnetClient);
+    var report = new StringWriter(new StringBuilder());
+    var httpStatus = await HttpBenchmark.RunAsync(settings, report);
+    Console.WriteLine();
+    Console.WriteLine(report);
+    var path = Path.Combine(Repo.ArtifactsDir, quick ? "http-report-quick.md" : "http-report.md");
+    await File.WriteAllTextAsync(path, report.ToString());
+    Console.WriteLine($"HTTP report written to {Path.GetRelativePath(Repo.Root, path)}");
+    status = Math.Max(status, httpStatus);
+}
+
+return status;
+
+string? Option(string name)
+{
+    var i = Array.IndexOf(args, name);
+    return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}
