@@ -3,9 +3,13 @@ using NaltrexoneFhir.Api.Benchmark;
 using NaltrexoneFhir.Api.Errors;
 using NaltrexoneFhir.Api.Hooks;
 using NaltrexoneFhir.Api.Logging;
+using NaltrexoneFhir.Api.Operations;
 using NaltrexoneFhir.Api.Options;
 using NaltrexoneFhir.Api.PatientData;
+using NaltrexoneFhir.Api.Playground;
 using NaltrexoneFhir.Api.Pipeline;
+using NaltrexoneFhir.Api.Security;
+using NaltrexoneFhir.Api.Store;
 using NaltrexoneFhir.Hooks;
 using NaltrexoneFhir.Rules.Catalog;
 using NaltrexoneFhir.Rules.Data;
@@ -13,15 +17,12 @@ using NaltrexoneFhir.Rules.Engine;
 using NaltrexoneFhir.Terminology;
 
 var builder = WebApplication.CreateBuilder(args);
+builder.AddOperations();
 var services = builder.Services;
 
 services.AddOptions<CdsOptions>().BindConfiguration(CdsOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-services.AddOptions<RuleOptions>().BindConfiguration(RuleOptions.SectionName).ValidateDataAnnotations()
-    .Validate(o => o.TransaminaseCriticalMultiple > o.TransaminaseWarningMultiple, "Rules:TransaminaseCriticalMultiple must be greater than Rules:TransaminaseWarningMultiple.")
-    .Validate(o => o.EgfrModerateBelow > o.EgfrSevereBelow, "Rules:EgfrModerateBelow must be greater than Rules:EgfrSevereBelow.")
-    .Validate(o => o.Disabled.All(id => RuleCatalog.All().Any(r => string.Equals(r.Id, id, StringComparison.OrdinalIgnoreCase))),
-        "Rules:Disabled names a rule id that does not exist.")
-    .ValidateOnStart();
+services.AddOptions<RuleOptions>().BindConfiguration(RuleOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+services.AddSingleton<IValidateOptions<RuleOptions>, RuleOptionsValidator>(); // cross-field checks and known rule ids
 services.AddOptions<ClockOptions>().BindConfiguration(ClockOptions.SectionName)
     .Validate(o => o.Now is null || DateTimeOffset.TryParse(o.Now, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out _),
         "Clock:Now must be an ISO 8601 instant, e.g. 2026-11-22T10:00:00Z.")
@@ -40,8 +41,10 @@ services.AddSingleton<DataKeys>();
 services.AddSingleton(_ => new RuleEngine(RuleCatalog.All()));
 services.AddSingleton<PatientDataBuilder>();
 services.AddSingleton<ServiceCatalog>();
-services.AddScoped<IPatientDataSource, PrefetchPatientDataSource>();
+services.AddPatientDataSource(builder.Configuration); // prefetch first, then the allowlisted fhirServer (FhirServer:*)
 services.AddHookPipeline();
+services.AddCdsSecurity();   // client JWT, CORS, rate limits (Security/)
+services.AddCdsStore();   // feedback, audit trail, analytics (after the pipeline and IPatientDataSource: it decorates them)
 services.AddMonitorBackedOptionsSnapshots(); // options bound once, not per request (BENCHMARKS.md)
 
 services.AddProblemDetails();
@@ -56,8 +59,13 @@ var clockNow = app.Services.GetRequiredService<IOptions<ClockOptions>>().Value.N
 if (clockNow is not null) Log.ClockPinned(app.Logger, clockNow);
 
 app.UseExceptionHandler();
+app.UseCdsSecurity();
 app.MapGet("/", () => Results.Redirect("/cds-services")).ExcludeFromDescription();
 app.MapCdsHooks();
+app.MapOperations();
+app.MapPlayground();
+app.MapCdsStore();
+app.MapCatalogue();
 app.MapBenchmarkBaseline(app.Configuration); // only with Benchmark:BaselineEndpoint=true (tests/NaltrexoneFhir.Benchmarks)
 
 app.Run();

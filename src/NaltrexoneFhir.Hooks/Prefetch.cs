@@ -6,11 +6,17 @@ namespace NaltrexoneFhir.Hooks;
 
 /// <summary>
 /// One piece of patient data the service reads: its prefetch key, the FHIR resource type it yields, and the
-/// query template. The same definition produces the discovery prefetch template and (later) the FHIR-server
+/// query template. The same definition produces the discovery prefetch template and the FHIR-server
 /// fallback query, so the two cannot drift.
 /// </summary>
 public sealed record DataKey(string Name, string ResourceType, string Template, string Description)
 {
+    /// <summary>What the data is called in card text ("medication list", "liver tests").</summary>
+    public string Label { get; init; } = Name;
+
+    /// <summary>True for a read (Patient/{{context.patientId}}), false for a search (Type?params).</summary>
+    public bool IsRead => !Template.Contains('?', StringComparison.Ordinal);
+
     /// <summary>Renders the template with the hook context (2.0 tokens: root-level primitive context fields).</summary>
     public string Render(IReadOnlyDictionary<string, string> context)
     {
@@ -71,19 +77,29 @@ public static class PrefetchReader
                 var text = oo.Issue?.Select(i => i.Diagnostics ?? i.Details?.Text ?? i.Code).FirstOrDefault(t => t is not null);
                 return new(PrefetchState.OperationOutcome, [], text ?? "the EHR reported an error for this query");
             case Bundle bundle:
-                var list = new List<Resource>(bundle.Entry?.Count ?? 0);
-                foreach (var e in bundle.Entry ?? [])
-                {
-                    if (e.Resource is null) continue;
-                    // A search Bundle may carry an OperationOutcome with search.mode = outcome: it is a warning, not data.
-                    if (e.Resource is OperationOutcome && e.Search?.Mode == "outcome") continue;
-                    list.Add(e.Resource);
-                }
-                return new(PrefetchState.Provided, list, Bundle: bundle);
+                return FromBundle(bundle);
             default:
                 return new(PrefetchState.Provided, [resource]);
         }
     }
+
+    /// <summary>A Bundle's entry resources as provided data (also used for Bundles assembled from several pages).</summary>
+    public static PrefetchValue FromBundle(Bundle bundle)
+    {
+        var list = new List<Resource>(bundle.Entry?.Count ?? 0);
+        foreach (var e in bundle.Entry ?? [])
+        {
+            if (e.Resource is null) continue;
+            // A search Bundle may carry an OperationOutcome with search.mode = outcome: it is a warning, not data.
+            if (e.Resource is OperationOutcome && e.Search?.Mode == "outcome") continue;
+            list.Add(e.Resource);
+        }
+        return new(PrefetchState.Provided, list, Bundle: bundle);
+    }
+
+    /// <summary>The Bundle's <c>link[relation=next]</c> URL, if any.</summary>
+    public static string? NextLink(Bundle? bundle) =>
+        bundle?.Link?.FirstOrDefault(l => string.Equals(l.Relation, "next", StringComparison.Ordinal))?.Url;
 
     /// <summary>A JSON error message without any of the offending content.</summary>
     public static string ShortJsonError(JsonException ex) =>

@@ -109,6 +109,9 @@ public static class SyntheticPatient
             w.WriteNull("allergies");
             Bundle(w, "liverLabs", shape.LiverLabs, i => LiverLab(w, rng, shape, i));
             Bundle(w, "opioidScreens", shape.UrineScreens, i => UrineScreen(w, rng, shape, i));
+            // The other keys of the discovery prefetch (renal labs, hCG, planned procedures): the EHR found nothing.
+            foreach (var key in new[] { "renalLabs", "pregnancyTests", "serviceRequests", "procedures", "appointments" })
+                w.WriteNull(key);
             w.WriteEndObject();
             w.WriteEndObject();
         }

@@ -15,9 +15,16 @@ public static class CdsEndpoints
     {
         app.MapGet("/cds-services", (ServiceCatalog catalog, IOptionsSnapshot<RuleOptions> options) =>
             TypedResults.Json(new DiscoveryResponse(ServiceCatalog.Services.Select(s => catalog.Describe(s, options.Value)).ToList()),
-                CdsJsonContext.Default.DiscoveryResponse));
+                CdsJsonContext.Default.DiscoveryResponse))
+            .WithTags("CDS Hooks").WithSummary("Discovery: the services, hooks and prefetch templates").Produces<DiscoveryResponse>();
 
-        app.MapPost("/cds-services/{id}", InvokeAsync);
+        app.MapPost("/cds-services/{id}", InvokeAsync)
+            .WithTags("CDS Hooks").WithSummary("Call a CDS service with a hook request; answers with cards")
+            .Accepts<JsonElement>("application/json").Produces<CdsResponse>()
+            .Produces(StatusCodes.Status400BadRequest, contentType: Outcomes.FhirJsonContentType)
+            .Produces(StatusCodes.Status404NotFound, contentType: Outcomes.FhirJsonContentType)
+            .Produces(StatusCodes.Status412PreconditionFailed, contentType: Outcomes.FhirJsonContentType)
+            .Produces(StatusCodes.Status413PayloadTooLarge, contentType: Outcomes.FhirJsonContentType);
         return app;
     }
 

@@ -40,6 +40,7 @@ public static class EvaluateHook
         DataKeys keys,
         ValueSetIndex terminology,
         IOptionsSnapshot<RuleOptions> options,
+        IOptionsSnapshot<FhirServerOptions> fhirServerOptions,
         TimeProvider clock,
         ILogger<Handler> logger) : IRequestHandler<Request, HookResult>
     {
@@ -50,21 +51,17 @@ public static class EvaluateHook
             var trigger = new TriggerContext(hook.Hook, builder.ClassifyDrafts(hook));
             var needed = engine.NeededKeys(trigger, ruleOptions).Select(k => keys[k]).ToList();
 
-            var values = await dataSource.LoadAsync(hook, needed, cancellationToken);
+            var load = await dataSource.LoadAsync(hook, needed, cancellationToken);
+            var values = load.Values;
 
             var unreadable = values.Where(v => v.Value.State == PrefetchState.Unreadable).ToList();
             if (unreadable.Count > 0)
                 return new HookResult.Invalid(unreadable.Select(u => new RequestIssue("structure",
                     $"prefetch key '{u.Key}' could not be read: {u.Value.Problem}.", $"prefetch.{u.Key}")).ToList());
 
-            var missing = values.Where(v => v.Value.State is PrefetchState.Absent or PrefetchState.OperationOutcome).ToList();
-            if (missing.Count > 0)
-                return new HookResult.PreconditionFailed(missing.Select(m => new RequestIssue(
-                    m.Value.State == PrefetchState.Absent ? "required" : "incomplete",
-                    m.Value.State == PrefetchState.Absent
-                        ? $"prefetch key '{m.Key}' ({keys[m.Key].Template}) is absent and the FHIR server fallback is not available."
-                        : $"prefetch key '{m.Key}' is an OperationOutcome (the EHR could not run the query): {m.Value.Problem}",
-                    $"prefetch.{m.Key}")).ToList());
+            // Data that could not be (fully) obtained: strict → 412; otherwise evaluate what can be and say what could not.
+            if (load.Gaps.Count > 0 && fhirServerOptions.Value.DataFailurePolicy == DataFailurePolicy.Strict)
+                return new HookResult.PreconditionFailed(load.Gaps.Select(g => DataGapIssues.ToIssue(g, values[g.Key], keys[g.Key])).ToList());
 
             var data = builder.Build(hook, values);
             var context = new RuleContext(data, clock.GetUtcNow(), ruleOptions, terminology);
@@ -72,6 +69,7 @@ public static class EvaluateHook
             foreach (var failed in evaluation.FailedRules) Log.RuleFailed(logger, failed);
 
             var findings = evaluation.Findings.ToList();
+            findings.AddRange(DataGapFindings.Build(engine.Triggered(trigger, ruleOptions), load.Gaps, k => keys[k].Label));
             if (evaluation.FailedRules.Count > 0)
                 findings.Add(new Finding
                 {

@@ -13,7 +13,7 @@ public sealed class ServiceCatalog(RuleEngine engine, DataKeys keys)
     public static readonly IReadOnlyList<CdsService> Services =
     [
         new("naltrexone-order-sign", HookNames.OrderSign, "Naltrexone prescribing safety (order-sign)",
-            "Checks draft naltrexone and opioid orders at signing: opioid co-prescription and recent opioid use (precipitated withdrawal, blocked analgesia), hepatotoxicity (liver disease, ALT/AST/bilirubin against the upper limit of normal), missing baseline liver tests, and medications it cannot classify."),
+            "Checks draft naltrexone and opioid orders at signing: opioid co-prescription and recent opioid use (precipitated withdrawal, blocked analgesia), opioid-free verification and overdose risk, hepatotoxicity (liver disease, ALT/AST/bilirubin, hepatotoxic co-medication), missing baseline liver tests, dose against the label and the indication, pregnancy, renal impairment, depression and suicidality, age under 18, allergy, duplicate therapy, seizure risk with naltrexone/bupropion, planned surgery, off-label use, and orders it cannot classify or dose. The full list: GET /catalogue."),
         new("naltrexone-order-select", HookNames.OrderSelect, "Naltrexone prescribing safety (order-select)",
             "The same naltrexone safety checks as order-sign, run when a naltrexone or opioid order is selected, so problems are seen before the order is completed."),
         new("naltrexone-patient-view", HookNames.PatientView, "Naltrexone status (patient-view)",

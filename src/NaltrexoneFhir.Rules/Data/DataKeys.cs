@@ -5,8 +5,8 @@ using NaltrexoneFhir.Terminology;
 namespace NaltrexoneFhir.Rules.Data;
 
 /// <summary>
-/// The catalogue of data the service reads. Each key yields its discovery prefetch template and (with the
-/// FHIR-server fallback) the query run when prefetch is missing. Lab code lists come from the value sets.
+/// The catalogue of data the service reads. Each key yields its discovery prefetch template and the
+/// FHIR-server fallback query run when prefetch is missing. Lab code lists come from the value sets.
 /// </summary>
 public sealed class DataKeys
 {
@@ -35,19 +35,19 @@ public sealed class DataKeys
         const string p = "patient={{context.patientId}}";
         DataKey[] keys =
         [
-            new(Patient, "Patient", "Patient/{{context.patientId}}", "The patient (birth date for the age check)."),
-            new(MedicationRequests, "MedicationRequest", $"MedicationRequest?{p}", "All medication orders, any status (active opioids, recent opioids, naltrexone)."),
-            new(MedicationStatements, "MedicationStatement", $"MedicationStatement?{p}", "Reported medication use (opioids taken outside the prescribing system)."),
-            new(Conditions, "Condition", $"Condition?{p}", "Problems and diagnoses (liver disease, OUD/AUD, pregnancy, renal, mood, indications)."),
-            new(Allergies, "AllergyIntolerance", $"AllergyIntolerance?{p}", "Allergies (naltrexone and related antagonists)."),
+            new(Patient, "Patient", "Patient/{{context.patientId}}", "The patient (birth date for the age check).") { Label = "patient record" },
+            new(MedicationRequests, "MedicationRequest", $"MedicationRequest?{p}", "All medication orders, any status (active opioids, recent opioids, naltrexone).") { Label = "medication list" },
+            new(MedicationStatements, "MedicationStatement", $"MedicationStatement?{p}", "Reported medication use (opioids taken outside the prescribing system).") { Label = "reported medications" },
+            new(Conditions, "Condition", $"Condition?{p}", "Problems and diagnoses (liver disease, OUD/AUD, pregnancy, renal, mood, indications).") { Label = "problem list" },
+            new(Allergies, "AllergyIntolerance", $"AllergyIntolerance?{p}", "Allergies (naltrexone and related antagonists).") { Label = "allergy list" },
             new(LiverLabs, "Observation", $"Observation?{p}&code={Codes(ValueSetUrls.Alt, ValueSetUrls.Ast, ValueSetUrls.BilirubinTotal, ValueSetUrls.HepaticPanels)}",
-                "ALT, AST, total bilirubin and hepatic/metabolic panels."),
-            new(OpioidScreens, "Observation", $"Observation?{p}&code={Codes(ValueSetUrls.UrineOpioidScreens)}", "Urine opioid screens."),
-            new(RenalLabs, "Observation", $"Observation?{p}&code={Codes(ValueSetUrls.Egfr)}", "eGFR results."),
-            new(PregnancyTests, "Observation", $"Observation?{p}&code={Codes(ValueSetUrls.Hcg)}", "hCG pregnancy tests."),
-            new(ServiceRequests, "ServiceRequest", $"ServiceRequest?{p}&status=active,draft,on-hold", "Planned procedures and orders (surgery hold window)."),
-            new(Procedures, "Procedure", $"Procedure?{p}&status=preparation,in-progress", "Planned or ongoing procedures (surgery hold window)."),
-            new(Appointments, "Appointment", $"Appointment?{p}&status=proposed,pending,booked", "Booked appointments (surgery hold window)."),
+                "ALT, AST, total bilirubin and hepatic/metabolic panels.") { Label = "liver tests" },
+            new(OpioidScreens, "Observation", $"Observation?{p}&code={Codes(ValueSetUrls.UrineOpioidScreens)}", "Urine opioid screens.") { Label = "urine opioid screens" },
+            new(RenalLabs, "Observation", $"Observation?{p}&code={Codes(ValueSetUrls.Egfr)}", "eGFR results.") { Label = "eGFR results" },
+            new(PregnancyTests, "Observation", $"Observation?{p}&code={Codes(ValueSetUrls.Hcg)}", "hCG pregnancy tests.") { Label = "pregnancy tests" },
+            new(ServiceRequests, "ServiceRequest", $"ServiceRequest?{p}&status=active,draft,on-hold", "Planned procedures and orders (surgery hold window).") { Label = "planned orders" },
+            new(Procedures, "Procedure", $"Procedure?{p}&status=preparation,in-progress", "Planned or ongoing procedures (surgery hold window).") { Label = "planned procedures" },
+            new(Appointments, "Appointment", $"Appointment?{p}&status=proposed,pending,booked", "Booked appointments (surgery hold window).") { Label = "appointments" },
         ];
         _keys = keys.ToDictionary(k => k.Name, StringComparer.Ordinal);
     }

@@ -43,4 +43,32 @@ public static class ClinicalSources
     public static readonly ClinicalSource CdsHooksSpec = new("CDS-HOOKS", "CDS Hooks 2.0 specification", "https://cds-hooks.hl7.org/2.0/");
     public static readonly ClinicalSource LowDoseNaltrexone = new("LDN", "Low-dose naltrexone review (PMC6313374)", "https://pmc.ncbi.nlm.nih.gov/articles/PMC6313374");
     public static readonly ClinicalSource DosingSchedules = new("PDR", "Naltrexone dosing schedules (PDR drug summary)", "https://www.pdr.net/drug-summary/Vivitrol-naltrexone-1199");
+    public static readonly ClinicalSource VivitrolBriefSummaryDepression = new("VIV-BS-5.5", "Vivitrol brief summary: depression and suicidality (5.5)",
+        "https://usmedicine.com/2022compendium/inc/html/51.html");
+    public static readonly ClinicalSource VivitrolDosing = new("VIV-HCP", "Vivitrol dosing and administration (380 mg every 4 weeks)",
+        "https://www.vivitrolhcp.com/dosing-and-administration");
+    public static readonly ClinicalSource Asam2020 = new("ASAM-2020", "ASAM National Practice Guideline 2020 focused update",
+        "https://eguideline.guidelinecentral.com/i/1224390/11");
+    public static readonly ClinicalSource OudInduction = new("RUN-NTX-OUD", "Naltrexone drug summary: opioid dependence, 25 mg then 50 mg a day",
+        "https://www.renalandurologynews.com/drug/naltrexone/");
+    public static readonly ClinicalSource NaloxoneChallenge = new("NAL-CHALLENGE", "Naltrexone dosing and the naloxone challenge (label procedure, secondary)",
+        "https://www.droracle.ai/articles/628324/what-is-the-recommended-dosage-and-treatment-regimen-for");
+    public static readonly ClinicalSource LowDoseNaltrexoneAafp = new("LDN-AAFP", "Low-dose naltrexone (AAFP)",
+        "https://aafp.org/content/brand/aafp/pubs/afp/afp-community-blog/entry/low-dose-naltrexone-a-future-gold-medalist.html");
+    public static readonly ClinicalSource CholestaticPruritus = new("PRURITUS", "Oral opioid antagonists in cholestatic pruritus: withdrawal-like reactions at start",
+        "https://pubmed.ncbi.nlm.nih.gov/10648471/");
+    public static readonly ClinicalSource CompulsiveSexualBehaviour = new("CSB", "Naltrexone for compulsive sexual behaviour (case series)",
+        "https://www.aacp.com/Pages.asp?AID=8465&issue=February%202010&page=C&UID=");
+    public static readonly ClinicalSource SelfInjury = new("NSSI", "Naltrexone for non-suicidal self-injury (case report)",
+        "https://psychiatryonline.org/doi/full/10.1176/appi.ajp.2010.10101493");
+    public static readonly ClinicalSource ContraveTramadol = new("CONTRAVE-TRAMADOL", "Contrave and tramadol: seizure threshold (secondary)",
+        "http://butalbitalapap.org/index-3185.html");
+    public static readonly ClinicalSource ContraveContraindications = new("CONTRAVE-CI", "Contrave contraindications (secondary summary)",
+        "https://www.droracle.ai/articles/647672/what-are-the-contraindications-for-contrave-bupropionnaltrexone");
+    public static readonly ClinicalSource ExtendedReleaseRenal = new("XR-RENAL", "Extended-release naltrexone in renal impairment (secondary)",
+        "https://psychopharmacopeia.com/index.php/?generic=naltrexone");
+    public static readonly ClinicalSource PediatricUse = new("PEDS", "Naltrexone for patients under 18 (secondary)",
+        "https://www.droracle.ai/articles/633695/is-naltrexone-opioid-receptor-antagonist-suitable-for-a-15-year-old");
+    public static readonly ClinicalSource SurgeryHoldSecondary = new("SURGERY-HOLD", "Stopping naltrexone before surgery (secondary)",
+        "https://www.droracle.ai/articles/731298/how-long-should-a-patient-be-off-naltrexone-opioid");
 }

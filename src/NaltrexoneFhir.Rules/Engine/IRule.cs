@@ -68,8 +68,10 @@ public abstract class Rule : IRule
     public virtual bool IsTriggered(TriggerContext context) => context.HasNaltrexoneTrigger;
     public abstract IEnumerable<Finding> Evaluate(RuleContext context);
 
+    /// <param name="sources">The sources this finding rests on, when narrower than the rule's <see cref="Sources"/>.</param>
     protected Finding Found(string indicator, string summary, IReadOnlyList<string> evidence, IReadOnlyList<string> actions,
-        IReadOnlyList<SuggestionSpec>? suggestions = null, IReadOnlyList<string>? notes = null, int weight = 0) => new()
+        IReadOnlyList<SuggestionSpec>? suggestions = null, IReadOnlyList<string>? notes = null, int weight = 0,
+        IReadOnlyList<ClinicalSource>? sources = null) => new()
     {
         RuleId = Id,
         Concern = Concern,
@@ -77,7 +79,7 @@ public abstract class Rule : IRule
         Summary = summary,
         Evidence = evidence,
         Actions = actions,
-        Sources = Sources,
+        Sources = sources ?? Sources,
         Suggestions = suggestions ?? [],
         Notes = notes ?? [],
         Weight = weight,

@@ -16,6 +16,20 @@ public static class OverrideReasons
     public static readonly CdsCoding AlreadyOrdered = new(System, "already-ordered", "Already ordered or done elsewhere");
     public static readonly CdsCoding SpecialistApproved = new(System, "specialist-approved", "Approved by a specialist");
     public static readonly CdsCoding NotApplicable = new(System, "not-applicable", "Not applicable to this patient");
+    public static readonly CdsCoding SupervisedSchedule = new(System, "supervised-schedule", "Supervised label schedule (e.g. 100 mg every other day) intended");
+    public static readonly CdsCoding DoseIntended = new(System, "dose-intended", "Dose chosen deliberately for this patient");
+    public static readonly CdsCoding PreviouslyTolerated = new(System, "previously-tolerated", "Patient has taken naltrexone before without withdrawal");
+    public static readonly CdsCoding DoseCheckedManually = new(System, "dose-checked-manually", "Dose checked manually");
+    public static readonly CdsCoding NaloxoneOnHand = new(System, "naloxone-on-hand", "Patient already has naloxone");
+    public static readonly CdsCoding OverdoseCounselled = new(System, "overdose-counselled", "Patient and caregivers counselled about overdose risk");
+    public static readonly CdsCoding NotPregnant = new(System, "not-pregnant", "Pregnancy excluded (negative test or outdated record)");
+    public static readonly CdsCoding MentalHealthFollowUp = new(System, "mental-health-follow-up", "Mental-health follow-up arranged");
+    public static readonly CdsCoding ToleratedBefore = new(System, "tolerated-before", "Patient has tolerated this drug since the recorded reaction");
+    public static readonly CdsCoding NotAnAllergy = new(System, "not-an-allergy", "Not an allergy (side effect or wrong entry)");
+    public static readonly CdsCoding SwitchingProduct = new(System, "switching-product", "Switching products; the other one will be stopped");
+    public static readonly CdsCoding SurgeryTeamAware = new(System, "surgery-team-aware", "Surgical/anaesthesia team aware; non-opioid analgesia planned");
+    public static readonly CdsCoding SurgeryNotPlanned = new(System, "surgery-not-planned", "The surgery is cancelled or not planned in this window");
+    public static readonly CdsCoding RationaleDocumented = new(System, "rationale-documented", "Rationale and informed consent documented");
 
     public static IReadOnlyList<CdsCoding> For(string concern) => concern switch
     {
@@ -25,6 +39,20 @@ public static class OverrideReasons
         Concerns.Hepatotoxicity => [BenefitOutweighsRisk, SpecialistApproved, WillMonitor, DataOutdated],
         Concerns.MissingBaselineLft => [AlreadyOrdered, WillMonitor, NotApplicable],
         Concerns.UnclassifiedMedication or Concerns.LabUnitUnrecognized or Concerns.DataUnavailable => [NotApplicable, WillMonitor],
+        Concerns.OpioidAntidiarrhealInteraction => [BenefitOutweighsRisk, WillMonitor, NotApplicable],
+        Concerns.OverdoseRisk => [NaloxoneOnHand, OverdoseCounselled, NotApplicable],
+        Concerns.DoseAboveRecommended => [SupervisedSchedule, SpecialistApproved, WillMonitor],
+        Concerns.DoseIndicationMismatch => [DoseIntended, PreviouslyTolerated, SpecialistApproved],
+        Concerns.DoseNotComputable => [DoseCheckedManually, NotApplicable],
+        Concerns.Pregnancy => [NotPregnant, BenefitOutweighsRisk, SpecialistApproved],
+        Concerns.RenalImpairment => [WillMonitor, BenefitOutweighsRisk, DataOutdated],
+        Concerns.DepressionSuicidality => [MentalHealthFollowUp, WillMonitor, DataOutdated],
+        Concerns.Pediatric => [SpecialistApproved, BenefitOutweighsRisk],
+        Concerns.Allergy => [ToleratedBefore, NotAnAllergy, DataOutdated],
+        Concerns.DuplicateTherapy => [SwitchingProduct, DataOutdated, SpecialistApproved],
+        Concerns.SeizureRisk => [BenefitOutweighsRisk, SpecialistApproved, WillMonitor],
+        Concerns.PlannedSurgery => [SurgeryTeamAware, SurgeryNotPlanned, DataOutdated],
+        Concerns.OffLabelIndication => [RationaleDocumented, SpecialistApproved],
         _ => [BenefitOutweighsRisk, WillMonitor, NotApplicable],
     };
 }

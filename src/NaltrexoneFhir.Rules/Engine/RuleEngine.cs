@@ -13,9 +13,13 @@ public sealed class RuleEngine(IEnumerable<IRule> rules)
     public IEnumerable<IRule> ForHook(string hook, RuleOptions options) =>
         Rules.Where(r => r.Hooks.Contains(hook) && options.IsEnabled(r.Id));
 
+    /// <summary>The enabled rules of the hook that the draft orders make relevant.</summary>
+    public IEnumerable<IRule> Triggered(TriggerContext trigger, RuleOptions options) =>
+        ForHook(trigger.Hook, options).Where(r => r.IsTriggered(trigger));
+
     /// <summary>The prefetch keys the triggered rules need, in catalogue order.</summary>
     public IReadOnlyList<string> NeededKeys(TriggerContext trigger, RuleOptions options) =>
-        ForHook(trigger.Hook, options).Where(r => r.IsTriggered(trigger)).SelectMany(r => r.Needs).Distinct().ToList();
+        Triggered(trigger, options).SelectMany(r => r.Needs).Distinct().ToList();
 
     public Evaluation Evaluate(RuleContext context, TriggerContext trigger)
     {

@@ -40,7 +40,7 @@ public sealed class BaselineEndpointTests(CdsApiFactory factory)
     public async Task OptionsSnapshot_StillSeesConfiguredRuleOptions()
     {
         // Options are served from the monitor (bound once): a disabled rule still removes its prefetch key.
-        await using var f = new CdsApiFactory().With("Rules:Disabled:0", "R06");
+        await using var f = new CdsApiFactory().With("Rules:Disabled:0", "R06").With("Rules:Disabled:1", "R07"); // both read opioidScreens
         var client = f.CreateClient();
         for (var i = 0; i < 2; i++)
         {

@@ -26,7 +26,8 @@ public sealed class DiscoveryTests(CdsApiFactory factory)
     [Fact]
     public async Task Discovery_PrefetchFollowsEnabledRules()
     {
-        await using var f = new CdsApiFactory().With("Rules:Disabled:0", "R06");
+        // opioidScreens is read by R06 (positive screen) and R07 (opioid-free verification): it leaves discovery only when both are off.
+        await using var f = new CdsApiFactory().With("Rules:Disabled:0", "R06").With("Rules:Disabled:1", "R07");
         var services = (await CdsApiFactory.ReadJson(await f.CreateClient().GetAsync("/cds-services"))).GetProperty("services");
         Assert.False(services[0].GetProperty("prefetch").TryGetProperty("opioidScreens", out _));
     }

@@ -16,6 +16,9 @@ public sealed class OrderSignTests(CdsApiFactory factory)
         return (response.StatusCode, text.Length == 0 ? default : JsonDocument.Parse(text).RootElement.Clone());
     }
 
+    private static JsonElement Card(JsonElement body, string concern) =>
+        body.GetProperty("cards").EnumerateArray().Single(c => c.GetProperty("source").GetProperty("topic").GetProperty("code").GetString() == concern);
+
     private static IEnumerable<string?> Concerns(JsonElement body) =>
         body.GetProperty("cards").EnumerateArray().Select(c => c.GetProperty("source").GetProperty("topic").GetProperty("code").GetString());
 
@@ -43,14 +46,38 @@ public sealed class OrderSignTests(CdsApiFactory factory)
     }
 
     [Fact]
-    public async Task MissingRequiredPrefetch_Returns412NamingTheKeys()
+    public async Task MissingRequiredPrefetch_Default_EvaluatesTheRestAndAddsOneDataUnavailableCard()
     {
-        var body = Requests.OrderSign([Requests.NaltrexoneDraft()]);
+        var body = Requests.OrderSign([Requests.NaltrexoneDraft()], new() { ["medicationRequests"] = Requests.Bundle(Requests.OxycodoneActive()) });
         ((JsonObject)body["prefetch"]!).Remove("liverLabs");
         var (status, json) = await Post("naltrexone-order-sign", body.ToJsonString());
-        Assert.Equal(HttpStatusCode.PreconditionFailed, status);
+        Assert.Equal(HttpStatusCode.OK, status);
+        var concerns = Concerns(json).ToList();
+        Assert.Contains("opioid-coprescription", concerns);          // what could be evaluated was
+        Assert.DoesNotContain("missing-baseline-lft", concerns);     // absent liver tests are not "no liver tests"
+        Assert.Single(concerns, c => c == "data-unavailable");
+        var card = Card(json, "data-unavailable");
+        Assert.Equal("warning", card.GetProperty("indicator").GetString());
+        Assert.Contains("liver tests unavailable", card.GetProperty("summary").GetString());
+        var detail = card.GetProperty("detail").GetString()!;
+        Assert.Contains("No liver function tests in the lookback window — not checked: liver tests unavailable — not in prefetch; no fhirServer to fetch it from", detail);
+        Assert.Contains("ALT or AST above 5× the upper limit of normal — not checked", detail);
+        Assert.DoesNotContain("Naltrexone ordered for a patient on an active opioid — not checked", detail);
+    }
+
+    [Fact]
+    public async Task MissingRequiredPrefetch_Strict_Returns412NamingTheKeys()
+    {
+        using var strict = new CdsApiFactory().With("FhirServer:DataFailurePolicy", "Strict");
+        var body = Requests.OrderSign([Requests.NaltrexoneDraft()]);
+        ((JsonObject)body["prefetch"]!).Remove("liverLabs");
+        var response = await strict.CreateClient().PostAsync("/cds-services/naltrexone-order-sign", CdsApiFactory.Json(body.ToJsonString()));
+        Assert.Equal(HttpStatusCode.PreconditionFailed, response.StatusCode);
+        var json = await CdsApiFactory.ReadJson(response);
         Assert.Equal("OperationOutcome", json.GetProperty("resourceType").GetString());
-        Assert.Contains("liverLabs", json.GetRawText());
+        var issue = Assert.Single(json.GetProperty("issue").EnumerateArray());
+        Assert.Equal("prefetch.liverLabs", issue.GetProperty("expression")[0].GetString());
+        Assert.Contains("no fhirServer", issue.GetProperty("diagnostics").GetString());
     }
 
     [Fact]
@@ -59,8 +86,14 @@ public sealed class OrderSignTests(CdsApiFactory factory)
         var oo = new JsonObject { ["resourceType"] = "OperationOutcome", ["issue"] = new JsonArray(new JsonObject { ["severity"] = "error", ["code"] = "timeout" }) };
         var body = Requests.OrderSign([Requests.NaltrexoneDraft()], new() { ["liverLabs"] = oo });
         var (status, json) = await Post("naltrexone-order-sign", body.ToJsonString());
-        Assert.Equal(HttpStatusCode.PreconditionFailed, status);
-        Assert.Contains("liverLabs", json.GetRawText());
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.DoesNotContain("missing-baseline-lft", Concerns(json));
+        Assert.Contains("the EHR's prefetch failed", Card(json, "data-unavailable").GetProperty("detail").GetString());
+
+        using var strict = new CdsApiFactory().With("FhirServer:DataFailurePolicy", "Strict");
+        var response = await strict.CreateClient().PostAsync("/cds-services/naltrexone-order-sign", CdsApiFactory.Json(body.ToJsonString()));
+        Assert.Equal(HttpStatusCode.PreconditionFailed, response.StatusCode);
+        Assert.Contains("liverLabs", await response.Content.ReadAsStringAsync());
     }
 
     [Fact]

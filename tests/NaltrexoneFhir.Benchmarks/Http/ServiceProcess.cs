@@ -44,9 +44,12 @@ public sealed class ServiceProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var a in new[] { dll, "--urls", $"http://127.0.0.1:{port}", $"--Clock:Now={SyntheticPatient.NowText}", "--Benchmark:BaselineEndpoint=true" })
+        // Development: the load client sends no CDS client JWT (Production requires one); logs quiet; the audit store in a temp dir.
+        var dataDir = Path.Combine(Path.GetTempPath(), "naltrexone-bench-" + Guid.NewGuid().ToString("N"));
+        foreach (var a in new[] { dll, "--urls", $"http://127.0.0.1:{port}", $"--Clock:Now={SyntheticPatient.NowText}", "--Benchmark:BaselineEndpoint=true",
+                     $"--Storage:DataDirectory={dataDir}", "--Logging:LogLevel:Default=Warning", "--Security:RateLimit:PermitLimit=100000000" })
             info.ArgumentList.Add(a);
-        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         info.Environment["DOTNET_NOLOGO"] = "1";
 
         var sw = Stopwatch.StartNew();

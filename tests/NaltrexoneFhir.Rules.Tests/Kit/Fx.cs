@@ -70,4 +70,79 @@ public static class Fx
         VerificationStatus = verification is null ? null : new CodeableConcept { Coding = [new Coding { System = CodeSystems.ConditionVerification, Code = verification }] },
         Subject = new Reference { ReferenceValue = $"Patient/{PatientId}" },
     };
+
+    public static string DayAhead(int days) => Now.AddDays(days).ToString("yyyy-MM-dd");
+
+    public static Coding Icd(string code, string display) => new() { System = CodeSystems.Icd10Cm, Code = code, Display = display };
+    public static Coding Sct(string code, string display) => new() { System = CodeSystems.Snomed, Code = code, Display = display };
+
+    /// <summary>A draft with dosage instructions (none when <paramref name="dosage"/> is null) and reasons.</summary>
+    public static MedicationRequest Draft(string id, CodeableConcept med, Dosage? dosage, params CodeableConcept[] reasons) => new()
+    {
+        Id = id,
+        Status = "draft",
+        Intent = "order",
+        MedicationCodeableConcept = med,
+        Subject = new Reference { ReferenceValue = $"Patient/{PatientId}" },
+        AuthoredOn = new FhirDateTime(Day(0)),
+        DosageInstruction = dosage is null ? null : [dosage],
+        ReasonCode = reasons.Length == 0 ? null : reasons,
+    };
+
+    public static MedicationRequest WithReasons(MedicationRequest mr, params CodeableConcept[] reasons) => reasons.Length == 0 ? mr : new MedicationRequest
+    {
+        Id = mr.Id, Status = mr.Status, Intent = mr.Intent, MedicationCodeableConcept = mr.MedicationCodeableConcept, Subject = mr.Subject,
+        AuthoredOn = mr.AuthoredOn, DosageInstruction = mr.DosageInstruction, ReasonCode = reasons, ReasonReference = mr.ReasonReference,
+    };
+
+    public static MedicationRequest WithDosage(MedicationRequest mr, params Dosage[] dosage) => new()
+    {
+        Id = mr.Id, Status = mr.Status, Intent = mr.Intent, MedicationCodeableConcept = mr.MedicationCodeableConcept, Subject = mr.Subject,
+        AuthoredOn = mr.AuthoredOn, DosageInstruction = dosage, ReasonCode = mr.ReasonCode, ReasonReference = mr.ReasonReference,
+    };
+
+    public static CodeableConcept Reason(Coding coding) => new() { Coding = [coding] };
+    public static CodeableConcept Aud => Reason(Icd("F10.20", "Alcohol dependence, uncomplicated"));
+    public static CodeableConcept Oud => Reason(Icd("F11.20", "Opioid dependence, uncomplicated"));
+
+    public static CodeableConcept LowDoseNaltrexone => TextOnly("Naltrexone 4.5 mg capsule (compounded)");
+    public static CodeableConcept Loperamide => Rx("6468", "loperamide");
+    public static CodeableConcept Diphenoxylate => Rx("1190572", "atropine sulfate 0.025 MG / diphenoxylate hydrochloride 2.5 MG Oral Tablet");
+    public static CodeableConcept Bupropion => Rx("993541", "24 HR bupropion hydrochloride 150 MG Extended Release Oral Tablet");
+    public static CodeableConcept Naloxone => Rx("1725059", "Naloxone Hydrochloride 40 MG/ML Nasal Spray");
+    public static CodeableConcept Disulfiram => TextOnly("Disulfiram 250 mg tablet");
+
+    public static Patient Patient(string birthDate) => new() { Id = PatientId, BirthDate = new FhirDateTime(birthDate) };
+
+    public static AllergyIntolerance Allergy(string id, CodeableConcept substance, string clinical = "active", string? verification = "confirmed", string type = "allergy") => new()
+    {
+        Id = id,
+        Type = type,
+        Code = substance,
+        Patient = new Reference { ReferenceValue = $"Patient/{PatientId}" },
+        ClinicalStatus = new CodeableConcept { Coding = [new Coding { System = CodeSystems.AllergyClinical, Code = clinical }] },
+        VerificationStatus = verification is null ? null : new CodeableConcept { Coding = [new Coding { System = CodeSystems.AllergyVerification, Code = verification }] },
+    };
+
+    public static Observation Egfr(decimal value, int daysAgo = 10, string unit = "mL/min/{1.73_m2}", string? comparator = null) => new()
+    {
+        Id = "egfr-" + value + "-" + daysAgo,
+        Status = "final",
+        Code = new CodeableConcept { Coding = [new Coding { System = CodeSystems.Loinc, Code = "98979-8" }] },
+        Subject = new Reference { ReferenceValue = $"Patient/{PatientId}" },
+        EffectiveDateTime = new FhirDateTime(Day(daysAgo)),
+        ValueQuantity = new Quantity { Value = value, Unit = unit, Code = unit, System = CodeSystems.Ucum, Comparator = comparator },
+    };
+
+    public static Observation Hcg(string id, string result, int daysAgo) => Screen(id, "2106-3", result, daysAgo);
+
+    public static ServiceRequest SurgeryRequest(string id, string text, string? when, string status = "active", CodeableConcept? code = null) => new()
+    {
+        Id = id,
+        Status = status,
+        Intent = "order",
+        Code = code ?? TextOnly(text),
+        Subject = new Reference { ReferenceValue = $"Patient/{PatientId}" },
+        OccurrenceDateTime = when is null ? null : new FhirDateTime(when),
+    };
 }

@@ -44,6 +44,13 @@ public sealed class Scenario
     public Scenario Conditions(params Resource[] r) => With(DataKeys.Conditions, r);
     public Scenario LiverLabs(params Resource[] r) => With(DataKeys.LiverLabs, r);
     public Scenario Screens(params Resource[] r) => With(DataKeys.OpioidScreens, r);
+    public Scenario Patient(Resource r) => With(DataKeys.Patient, r);
+    public Scenario Allergies(params Resource[] r) => With(DataKeys.Allergies, r);
+    public Scenario RenalLabs(params Resource[] r) => With(DataKeys.RenalLabs, r);
+    public Scenario PregnancyTests(params Resource[] r) => With(DataKeys.PregnancyTests, r);
+    public Scenario ServiceRequests(params Resource[] r) => With(DataKeys.ServiceRequests, r);
+    public Scenario Procedures(params Resource[] r) => With(DataKeys.Procedures, r);
+    public Scenario Appointments(params Resource[] r) => With(DataKeys.Appointments, r);
 
     public HookRequest Request()
     {

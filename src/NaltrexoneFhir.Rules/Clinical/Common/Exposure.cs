@@ -43,4 +43,17 @@ public static class ExposureQueries
                 .Select(d => new Exposure(d.Label, d.Reference, "draft order in this session", d.Class, true)));
         return list;
     }
+
+    /// <summary>Active medications of a kind (active/on-hold orders, active/intended statements) and, if asked, drafts of that kind in this session.</summary>
+    public static IReadOnlyList<Exposure> ActiveOfKind(RuleContext ctx, MedicationKind kind, bool includeDrafts = true) =>
+        ctx.Data.Medications.Where(m => m.IsActive && m.Class.Has(kind))
+            .Select(m => new Exposure(m.Label, m.Reference, $"{m.Source.TypeName} {m.Status}, since {Text.Date(m.Start)}", m.Class, false))
+            .Concat(includeDrafts
+                ? ctx.Data.DraftMedications.Where(d => d.Class.Has(kind)).Select(d => new Exposure(d.Label, d.Reference, "draft order in this session", d.Class, true))
+                : [])
+            .ToList();
+
+    /// <summary>Any naltrexone product on record (any status but cancelled / not taken): the patient has taken naltrexone before.</summary>
+    public static IReadOnlyList<MedicationUse> NaltrexoneHistory(RuleContext ctx) =>
+        ctx.Data.Medications.Where(m => m.Class.IsNaltrexone && m.Status is not ("cancelled" or "not-taken")).ToList();
 }

@@ -66,6 +66,25 @@ public static class Text
 {
     public static string Clip(string s, int max) => s.Length <= max ? s : s[..(max - 1)].TrimEnd() + "…";
 
+    /// <summary>The value set's own name for the drug in <paramref name="label"/> ("diphenoxylate" for Lomotil's long RxNorm name), else <see cref="Short"/>.</summary>
+    public static string Named(RuleContext ctx, string valueSetUrl, string label, int max = 40)
+    {
+        var phrase = ctx.ValueSet(valueSetUrl).FindPhrase(label);
+        return phrase is null ? Short(label, max) : Clip(char.ToUpperInvariant(phrase[0]) + phrase[1..], max);
+    }
+
+    /// <summary>
+    /// A drug name for a summary: the label up to its first strength ("tramadol hydrochloride 50 MG Oral Tablet" →
+    /// "tramadol hydrochloride"), without a leading release duration ("24 HR"), clipped.
+    /// </summary>
+    public static string Short(string label, int max = 40)
+    {
+        var s = System.Text.RegularExpressions.Regex.Replace(label, @"^\s*\d+\s*HR\s+", "", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+        var m = System.Text.RegularExpressions.Regex.Match(s, @"\s\d");
+        if (m.Success && m.Index > 2) s = s[..m.Index];
+        return Clip(s.Trim(), max);
+    }
+
     public static string Date(FhirDateTime? d) => d is { IsValid: true } v ? v.DisplayDate : "date unknown";
 
     public static string Date(DateTimeOffset d) => d.UtcDateTime.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);

@@ -14,18 +14,6 @@ public static class UrineScreens
         return ctx.Data.Observations.Where(o => screens.ContainsAny(o.Code));
     }
 
-    public static bool? IsPositive(RuleContext ctx, Observation o)
-    {
-        var pos = ctx.ValueSet(ValueSetUrls.PositiveResults);
-        var neg = ctx.ValueSet(ValueSetUrls.NegativeResults);
-        var concepts = new List<CodeableConcept>();
-        if (o.ValueCodeableConcept is { } v) concepts.Add(v);
-        concepts.AddRange(o.Interpretation ?? []);
-        var texts = concepts.SelectMany(c => c.Texts()).Append(o.ValueString ?? "").Where(t => t.Length > 0).ToList();
-
-        if (concepts.Any(neg.ContainsAny) || texts.Any(neg.MatchesText)) return concepts.Any(pos.ContainsAny) ? true : false;
-        if (concepts.Any(pos.ContainsAny) || texts.Any(pos.MatchesText)) return true;
-        if (o.ValueBoolean is { } b) return b;
-        return null;
-    }
+    /// <summary>Positive (true), negative (false) or not determinable (null); see <see cref="Common.QualitativeResults"/>.</summary>
+    public static bool? IsPositive(RuleContext ctx, Observation o) => Common.QualitativeResults.IsPositive(ctx, o);
 }

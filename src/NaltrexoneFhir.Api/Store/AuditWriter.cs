@@ -1,0 +1,72 @@
+using Microsoft.Extensions.Options;
+using NaltrexoneFhir.Persistence;
+
+namespace NaltrexoneFhir.Api.Store;
+
+/// <summary>
+/// Drains the audit queue into the store in batches. While the database is down it keeps the current batch and
+/// retries with capped exponential back-off (new records wait in the bounded queue). On shutdown the queue is closed
+/// and everything in it is written; if the store is not writable then, the rest is counted as dropped and logged.
+/// </summary>
+public sealed class AuditWriter(
+    AuditQueue queue,
+    AuditStore store,
+    StoreReadiness readiness,
+    IOptions<AuditOptions> options,
+    ILogger<AuditWriter> logger) : BackgroundService
+{
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        queue.Complete();
+        await base.StopAsync(cancellationToken);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        var ready = await readiness.WaitAsync(stoppingToken);
+        var batchSize = options.Value.BatchSize;
+        var batch = new List<HookCallRow>(batchSize);
+        // Not cancelled by stoppingToken: after Complete() this returns false only once the queue is empty.
+        while (await queue.Reader.WaitToReadAsync(CancellationToken.None))
+        {
+            while (batch.Count < batchSize && queue.Reader.TryRead(out var record)) batch.Add(record);
+            if (!ready || !await WriteAsync(batch, stoppingToken))
+            {
+                // Stopping and the store is not writable: count what is left as lost.
+                var lost = batch.Count;
+                while (queue.Reader.TryRead(out _)) lost++;
+                queue.Lost(lost);
+                StoreLog.AuditLostAtShutdown(logger, lost);
+            }
+            batch.Clear();
+        }
+    }
+
+    /// <summary>Writes one batch, retrying until it is stored (true) or shutdown finds the store still failing (false).</summary>
+    private async Task<bool> WriteAsync(List<HookCallRow> batch, CancellationToken stoppingToken)
+    {
+        var attempt = 0;
+        var delay = options.Value.MinRetryDelay;
+        while (true)
+        {
+            try
+            {
+                await store.WriteAsync(batch, isRetry: attempt > 0, CancellationToken.None);
+                queue.Written(batch.Count);
+                if (attempt > 0) StoreLog.AuditWriteRecovered(logger, attempt);
+                return true;
+            }
+            catch (Exception ex)
+            {
+                attempt++;
+                queue.WriteFailed();
+                if (stoppingToken.IsCancellationRequested && attempt > 1) return false;
+                StoreLog.AuditWriteFailed(logger, batch.Count, ex.GetType().Name, attempt, queue.Reader.Count, (long)delay.TotalMilliseconds);
+                try { await Task.Delay(delay, stoppingToken); }
+                catch (OperationCanceledException) { /* shutting down: one last attempt */ }
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, options.Value.MaxRetryDelay.Ticks));
+            }
+        }
+    }
+}

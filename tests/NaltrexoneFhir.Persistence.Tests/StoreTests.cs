@@ -1,0 +1,170 @@
+using Microsoft.EntityFrameworkCore;
+using NaltrexoneFhir.Persistence.Tests.Infrastructure;
+
+namespace NaltrexoneFhir.Persistence.Tests;
+
+/// <summary>Feedback idempotency, linking, audit writes and analytics aggregates, on each real engine.</summary>
+public abstract class StoreTests : IAsyncLifetime
+{
+    private static readonly DateTimeOffset Nov18 = new(2026, 11, 18, 9, 0, 0, TimeSpan.Zero);   // 2026-W47
+
+    protected TestDatabase Db { get; private set; } = null!;
+    private FeedbackStore Feedback => new(Db.Contexts());
+    private AuditStore Audit => new(Db.Contexts());
+
+    protected abstract Task<TestDatabase> CreateDatabaseAsync();
+
+    public async Task InitializeAsync()
+    {
+        Db = await CreateDatabaseAsync();
+        await SchemaMigrator.MigrateAsync(Db.Settings);
+    }
+
+    public async Task DisposeAsync() => await Db.DisposeAsync();
+
+    [Fact]
+    public async Task SameEntryTwice_IsStoredOnce()
+    {
+        await Audit.WriteAsync([StoreData.HookCall(Nov18, ("card-a", "hepatotoxicity"))], false, default);
+
+        var first = await Feedback.SaveAsync([StoreData.Override("card-a", "will-monitor", "watching ALT")], default);
+        var second = await Feedback.SaveAsync([StoreData.Override("card-a", "will-monitor", "watching ALT")], default);
+
+        Assert.Equal(new FeedbackSaveResult(1, 0, 0), first);
+        Assert.Equal(new FeedbackSaveResult(0, 1, 0), second);
+        await using var db = Db.Context();
+        var row = Assert.Single(await db.Feedback.ToListAsync());
+        Assert.True(row.CardKnown);
+        Assert.Equal("watching ALT", row.UserComment);
+        Assert.Equal(new DateTimeOffset(2026, 11, 20, 10, 5, 31, TimeSpan.Zero), row.OutcomeAt);
+    }
+
+    [Fact]
+    public async Task SameTimestampWrittenDifferently_IsTheSameEntry_ButADifferentReasonIsNot()
+    {
+        var a = StoreData.Override("card-a", "will-monitor", at: new DateTimeOffset(2026, 11, 20, 10, 5, 31, TimeSpan.Zero));
+        var b = StoreData.Override("card-a", "will-monitor", at: new DateTimeOffset(2026, 11, 20, 11, 5, 31, TimeSpan.FromHours(1)));   // same instant
+        var c = StoreData.Override("card-a", "benefit-outweighs-risk");
+
+        var saved = await Feedback.SaveAsync([a, b, c], default);
+
+        Assert.Equal(new FeedbackSaveResult(2, 1, 2), saved);
+    }
+
+    [Fact]
+    public async Task ConcurrentDuplicateFeedback_NoDuplicates_NoneLost()
+    {
+        // 8 clients at once, each posting the same 10 shared entries plus 3 of its own.
+        var shared = Enumerable.Range(0, 10).Select(i => $"shared-{i}").ToList();
+        var results = await Task.WhenAll(Enumerable.Range(0, 8).Select(client => Task.Run(() =>
+        {
+            var rows = shared.Select(card => StoreData.Override(card, "will-monitor"))
+                .Concat(Enumerable.Range(0, 3).Select(i => StoreData.Accept($"own-{client}-{i}", $"own-{client}-{i}-s1")))
+                .ToList();
+            return Feedback.SaveAsync(rows, default);
+        })));
+
+        Assert.Equal(10 + 8 * 3, results.Sum(r => r.Stored));
+        Assert.Equal(8 * 13 - (10 + 8 * 3), results.Sum(r => r.Duplicates));
+        await using var db = Db.Context();
+        var cards = await db.Feedback.Select(f => f.CardUuid).ToListAsync();
+        Assert.Equal(10 + 8 * 3, cards.Count);
+        Assert.Equal(cards.Count, cards.Distinct().Count());
+        Assert.Equal(8 * 3, await db.FeedbackSuggestions.CountAsync());
+    }
+
+    [Fact]
+    public async Task FeedbackForAnUnknownCard_IsStoredFlagged_AndLinkedWhenTheCardsAuditArrives()
+    {
+        var saved = await Feedback.SaveAsync([StoreData.Override("card-late", "data-outdated"), StoreData.Override("card-never", null)], default);
+        Assert.Equal(new FeedbackSaveResult(2, 0, 2), saved);
+
+        // The audit record of the card that was shown arrives later (the audit queue is asynchronous).
+        await Audit.WriteAsync([StoreData.HookCall(Nov18, ("card-late", "recent-opioid-use"))], false, default);
+
+        await using var db = Db.Context();
+        var known = await db.Feedback.OrderBy(f => f.CardUuid).Select(f => new { f.CardUuid, f.CardKnown }).ToListAsync();
+        Assert.Equal([("card-late", true), ("card-never", false)], known.Select(k => (k.CardUuid, k.CardKnown)));
+    }
+
+    [Fact]
+    public async Task FeedbackForACardOfAnotherService_IsFlagged()
+    {
+        await Audit.WriteAsync([StoreData.HookCall(Nov18, ("card-a", "hepatotoxicity"))], false, default);
+        var row = StoreData.Override("card-a", "will-monitor");
+        row.ServiceId = "naltrexone-patient-view";
+
+        Assert.Equal(new FeedbackSaveResult(1, 0, 1), await Feedback.SaveAsync([row], default));
+    }
+
+    [Fact]
+    public async Task RetriedAuditBatch_AfterALostCommitReply_IsNotDuplicated()
+    {
+        var batch = new[] { StoreData.HookCall(Nov18, ("card-a", "hepatotoxicity")), StoreData.HookCall(Nov18, ("card-b", "opioid-coprescription")) };
+        Assert.Equal(2, await Audit.WriteAsync(batch, false, default));
+
+        var again = new[] { batch[0], batch[1], StoreData.HookCall(Nov18, ("card-c", "hepatotoxicity")) };
+        Assert.Equal(1, await Audit.WriteAsync(again, isRetry: true, default));
+
+        await using var db = Db.Context();
+        Assert.Equal(3, await db.HookCalls.CountAsync());
+        Assert.Equal(3, await db.IssuedCards.CountAsync());
+        Assert.Equal(3, await db.HookCallData.CountAsync());
+    }
+
+    [Fact]
+    public async Task Analytics_CountsPerConcernAndWeek()
+    {
+        var w46 = new DateTimeOffset(2026, 11, 10, 9, 0, 0, TimeSpan.Zero);
+        var w47 = Nov18;
+        await Audit.WriteAsync(
+        [
+            StoreData.HookCall(w46, ("h1", "hepatotoxicity"), ("o1", "opioid-coprescription")),
+            StoreData.HookCall(w46, ("h2", "hepatotoxicity")),
+            StoreData.HookCall(w47, ("h3", "hepatotoxicity"), ("o2", "opioid-coprescription")),
+            StoreData.HookCall(w47, ("h4", "hepatotoxicity")),
+            StoreData.HookCall(new DateTimeOffset(2026, 10, 1, 0, 0, 0, TimeSpan.Zero), ("old", "hepatotoxicity")),   // outside the window
+        ], false, default);
+        await Feedback.SaveAsync(
+        [
+            StoreData.Override("h1", "will-monitor"),
+            StoreData.Override("h1", "will-monitor", "again, later", new DateTimeOffset(2026, 11, 21, 0, 0, 0, TimeSpan.Zero)),   // same card twice: counted once
+            StoreData.Override("h2", "benefit-outweighs-risk"),
+            StoreData.Override("h3", "will-monitor"),
+            StoreData.Accept("h4", "h4-s1"),
+            StoreData.Accept("o1", "o1-s1"),
+            StoreData.Accept("o2", "not-a-suggestion-of-o2"),
+            StoreData.Override("old", "will-monitor"),
+            StoreData.Override("ghost", "will-monitor"),
+        ], default);
+
+        var data = await new CardAnalyticsQuery(Db.Contexts()).LoadAsync(
+            new DateTimeOffset(2026, 11, 9, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2026, 11, 23, 0, 0, 0, TimeSpan.Zero), default);
+
+        Assert.Equal(
+            [("hepatotoxicity", "2026-W46", 2, 2), ("hepatotoxicity", "2026-W47", 2, 2), ("opioid-coprescription", "2026-W46", 1, 1), ("opioid-coprescription", "2026-W47", 1, 1)],
+            data.Shown.Select(s => (s.Concern, s.IsoWeek, s.Shown, s.SuggestionsOffered)).Order());
+        Assert.Equal(
+            [("hepatotoxicity", "2026-W46", "overridden", 2), ("hepatotoxicity", "2026-W47", "accepted", 1), ("hepatotoxicity", "2026-W47", "overridden", 1),
+             ("opioid-coprescription", "2026-W46", "accepted", 1), ("opioid-coprescription", "2026-W47", "accepted", 1)],
+            data.Outcomes.Select(o => (o.Concern, o.IsoWeek, o.Outcome, o.Cards)).Order());
+        Assert.Equal(
+            [("hepatotoxicity", "2026-W46", "benefit-outweighs-risk", 1), ("hepatotoxicity", "2026-W46", "will-monitor", 1), ("hepatotoxicity", "2026-W47", "will-monitor", 1)],
+            data.OverrideReasons.Select(r => (r.Concern, r.IsoWeek, r.Code!, r.Cards)).Order());
+        Assert.Equal(
+            [("hepatotoxicity", "2026-W46", 0), ("hepatotoxicity", "2026-W47", 1), ("opioid-coprescription", "2026-W46", 1), ("opioid-coprescription", "2026-W47", 0)],
+            data.Suggestions.Select(s => (s.Concern, s.IsoWeek, s.Accepted)).Order());
+        Assert.Equal([("overridden", 1)], data.Unlinked.Select(u => (u.Outcome, u.Entries)));
+    }
+}
+
+public sealed class SqliteStoreTests : StoreTests
+{
+    protected override Task<TestDatabase> CreateDatabaseAsync() => Task.FromResult<TestDatabase>(SqliteTestDatabase.Create());
+}
+
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresStoreTests(PostgresServer server) : StoreTests
+{
+    protected override async Task<TestDatabase> CreateDatabaseAsync() => await PostgresTestDatabase.CreateAsync(server);
+}
