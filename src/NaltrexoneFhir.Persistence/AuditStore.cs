@@ -1,15 +1,28 @@
+using System.Data.Common;
+using System.Text;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace NaltrexoneFhir.Persistence;
 
 /// <summary>Writes batches of hook-call audit rows, and links earlier feedback to the cards that just arrived.</summary>
 public sealed class AuditStore(IDbContextFactory<CdsStoreContext> contexts)
 {
+    /// <summary>Rows per INSERT statement: well under SQLite's 32,766 and PostgreSQL's 65,535 parameters at 11 columns.</summary>
+    private const int RowsPerStatement = 250;
+
     /// <summary>
     /// Inserts the batch in one transaction. After a failed attempt the commit may still have happened (a lost
     /// reply), so a retry first drops the rows already stored: a retried batch never duplicates and never fails on its
     /// own keys.
     /// </summary>
+    /// <remarks>
+    /// The rows go in as one multi-row <c>INSERT</c> per table rather than through EF's change tracker: a hook call is
+    /// about a dozen rows (the call, a row per data key, cards, suggestions), and tracking, ordering and batching them
+    /// cost more CPU than the hook call itself under load (BENCHMARKS.md). Values are converted with EF's own type
+    /// mappings, so the rows are exactly what EF writes and reads (GUID text on SQLite, <c>uuid</c> on PostgreSQL).
+    /// </remarks>
     public async Task<int> WriteAsync(IReadOnlyList<HookCallRow> batch, bool isRetry, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
@@ -24,16 +37,65 @@ public sealed class AuditStore(IDbContextFactory<CdsStoreContext> contexts)
         if (toInsert.Count == 0) return 0;
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
-        db.HookCalls.AddRange(toInsert);
-        await db.SaveChangesAsync(ct);
-        var cardUuids = toInsert.SelectMany(h => h.Cards).Select(c => c.CardUuid).ToList();
+        var insert = new Inserter(db, tx.GetDbTransaction());
+        await insert.RowsAsync("hook_call",
+            ["id", "received_at", "iso_week", "service_id", "hook", "hook_instance", "issuer", "tenant", "patient_hash", "status_code", "latency_ms"],
+            toInsert, h => [insert.Id(h.Id), db.DbTime(h.ReceivedAt), h.IsoWeek, h.ServiceId, h.Hook, h.HookInstance, h.Issuer, h.Tenant, h.PatientHash, h.StatusCode, h.LatencyMs], ct);
+        await insert.RowsAsync("hook_call_data", ["hook_call_id", "data_key", "origin", "state"],
+            toInsert.SelectMany(h => h.Data.Select(d => (h.Id, d))).ToList(),
+            x => [insert.Id(x.Id), x.d.DataKey, x.d.Origin, x.d.State], ct);
+        var cards = toInsert.SelectMany(h => h.Cards.Select(c => (h.Id, c))).ToList();
+        await insert.RowsAsync("issued_card", ["card_uuid", "hook_call_id", "service_id", "concern", "indicator", "issued_at", "iso_week", "suggestion_count"],
+            cards, x => [x.c.CardUuid, insert.Id(x.Id), x.c.ServiceId, x.c.Concern, x.c.Indicator, db.DbTime(x.c.IssuedAt), x.c.IsoWeek, x.c.SuggestionCount], ct);
+        await insert.RowsAsync("issued_suggestion", ["suggestion_uuid", "card_uuid", "kind"],
+            cards.SelectMany(x => x.c.Suggestions.Select(s => (x.c.CardUuid, s))).ToList(),
+            x => [x.s.SuggestionUuid, x.CardUuid, x.s.Kind], ct);
+
+        var cardUuids = cards.Select(x => x.c.CardUuid).ToList();
         if (cardUuids.Count > 0)
             await db.Feedback
                 .Where(f => !f.CardKnown && cardUuids.Contains(f.CardUuid)
                             && db.IssuedCards.Any(c => c.CardUuid == f.CardUuid && c.ServiceId == f.ServiceId))
                 .ExecuteUpdateAsync(s => s.SetProperty(f => f.CardKnown, true), ct);
         await tx.CommitAsync(ct);
-        db.ChangeTracker.Clear();
         return toInsert.Count;
+    }
+
+    /// <summary>Multi-row parameterized INSERTs on the context's connection and transaction.</summary>
+    private sealed class Inserter(CdsStoreContext db, DbTransaction transaction)
+    {
+        private readonly Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter? _guid =
+            db.GetService<IRelationalTypeMappingSource>().FindMapping(typeof(Guid))?.Converter;
+
+        /// <summary>A GUID as this provider stores it (EF's mapping: text on SQLite, native uuid on PostgreSQL).</summary>
+        public object Id(Guid id) => _guid?.ConvertToProvider(id) ?? id;
+
+        public async Task RowsAsync<T>(string table, string[] columns, IReadOnlyList<T> rows, Func<T, object?[]> values, CancellationToken ct)
+        {
+            for (var start = 0; start < rows.Count; start += RowsPerStatement)
+            {
+                var count = Math.Min(RowsPerStatement, rows.Count - start);
+                await using var command = transaction.Connection!.CreateCommand();
+                command.Transaction = transaction;
+                var sql = new StringBuilder($"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ");
+                for (var r = 0; r < count; r++)
+                {
+                    var row = values(rows[start + r]);
+                    sql.Append(r == 0 ? "(" : ", (");
+                    for (var c = 0; c < columns.Length; c++)
+                    {
+                        var name = $"@p{r * columns.Length + c}";
+                        sql.Append(c == 0 ? name : ", " + name);
+                        var parameter = command.CreateParameter();
+                        parameter.ParameterName = name;
+                        parameter.Value = row[c] ?? DBNull.Value;
+                        command.Parameters.Add(parameter);
+                    }
+                    sql.Append(')');
+                }
+                command.CommandText = sql.ToString();
+                await command.ExecuteNonQueryAsync(ct);
+            }
+        }
     }
 }

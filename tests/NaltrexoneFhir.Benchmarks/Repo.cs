@@ -16,8 +16,8 @@ public static class Repo
     /// <summary>BenchmarkDotNet's artifacts and the HTTP report (ignored by git).</summary>
     public static string ArtifactsDir => Path.Combine(BenchmarkDir, "BenchmarkDotNet.Artifacts");
 
-    /// <summary>The API built by this project's reference, in the same configuration.</summary>
-    public static string ApiDll => Path.Combine(Root, "src", "NaltrexoneFhir.Api", "bin", Configuration, "net10.0", "NaltrexoneFhir.Api.dll");
+    /// <summary>The API as the HTTP benchmark runs it: published ReadyToRun by <see cref="Http.ApiPublish"/>.</summary>
+    public static string ApiDll => Http.ApiPublish.Dll;
 
     private static string FindRoot()
     {

@@ -20,6 +20,13 @@ public interface IPatientDataSource
 /// <summary>The data read for each key, and the gaps (keys whose data is unavailable or incomplete, with the reason).</summary>
 public sealed record PatientDataLoad(IReadOnlyDictionary<string, PrefetchValue> Values, IReadOnlyList<DataGap> Gaps)
 {
+    /// <summary>
+    /// The state each key had in the request's prefetch, before any fallback (for the audit's data origin). Null when
+    /// the source did not record it; the audit then reads the prefetch itself. Recording it here saves reading every
+    /// prefetch value twice per call (BENCHMARKS.md).
+    /// </summary>
+    public IReadOnlyDictionary<string, PrefetchState>? PrefetchStates { get; init; }
+
     /// <summary>Every unavailable value gets a gap, even if the source named none: a missing key is never silent.</summary>
     public static PatientDataLoad Create(IReadOnlyDictionary<string, PrefetchValue> values, IEnumerable<DataGap> gaps)
     {
@@ -70,7 +77,9 @@ public sealed class PrefetchFirstPatientDataSource(
             values[name] = value;
             if (gap is not null) gaps.Add(gap);
         }
-        return PatientDataLoad.Create(values, gaps);
+        var states = new Dictionary<string, PrefetchState>(prefetched.Count, StringComparer.Ordinal);
+        foreach (var (key, value) in prefetched) states[key.Name] = value.State;
+        return PatientDataLoad.Create(values, gaps) with { PrefetchStates = states };
     }
 
     private async Task<(string Key, PrefetchValue Value, DataGap? Gap)> ResolveAsync(

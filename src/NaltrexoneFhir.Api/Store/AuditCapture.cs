@@ -17,10 +17,10 @@ public sealed class HookDataCapture
     /// not usable in the prefetch (absent or an OperationOutcome) but available after loading → the EHR's FHIR server;
     /// otherwise → unavailable, with the prefetch state.
     /// </summary>
-    public static (string Origin, string State) Describe(PrefetchValue prefetched, PrefetchValue loaded) =>
-        prefetched.IsAvailable ? (DataOrigins.Prefetch, prefetched.State == PrefetchState.Null ? "null" : "provided")
+    public static (string Origin, string State) Describe(PrefetchState prefetched, PrefetchValue loaded) =>
+        prefetched is PrefetchState.Null or PrefetchState.Provided ? (DataOrigins.Prefetch, prefetched == PrefetchState.Null ? "null" : "provided")
         : loaded.IsAvailable ? (DataOrigins.FhirServer, loaded.State == PrefetchState.Null ? "null" : "provided")
-        : (DataOrigins.Unavailable, prefetched.State switch
+        : (DataOrigins.Unavailable, prefetched switch
         {
             PrefetchState.Absent => "absent",
             PrefetchState.OperationOutcome => "operation-outcome",
@@ -36,7 +36,12 @@ public sealed class AuditingPatientDataSource(IPatientDataSource inner, HookData
         var load = await inner.LoadAsync(request, keys, ct);
         var origins = new Dictionary<string, (string, string)>(StringComparer.Ordinal);
         foreach (var (key, value) in load.Values)
-            origins[key] = HookDataCapture.Describe(PrefetchReader.Read(request.Prefetch.TryGetValue(key, out var raw) ? raw : null), value);
+        {
+            // The source records each key's prefetch state; only a source that does not is read again here.
+            var prefetched = load.PrefetchStates is { } states && states.TryGetValue(key, out var state) ? state
+                : PrefetchReader.Read(request.Prefetch.TryGetValue(key, out var raw) ? raw : null).State;
+            origins[key] = HookDataCapture.Describe(prefetched, value);
+        }
         capture.Record(origins);
         return load;
     }

@@ -29,7 +29,9 @@ public static class HttpBenchmark
         report.WriteLine($"## HTTP ({(s.Quick ? "quick smoke run, figures not meaningful" : "full run")}) — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
         report.WriteLine();
         report.WriteLine($"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; load {LoadAverage()}.");
-        report.WriteLine($"Service: `dotnet {Path.GetRelativePath(Repo.Root, Repo.ApiDll)}` ({Repo.Configuration}), Clock:Now={SyntheticPatient.NowText}, Benchmark:BaselineEndpoint=true.");
+        var published = await ApiPublish.RunAsync();
+        report.WriteLine($"Service: `dotnet {Path.GetRelativePath(Repo.Root, Repo.ApiDll)}` (published Release, ReadyToRun, as the Dockerfile does; publish took {published.TotalSeconds:0} s), " +
+                         $"Development environment (no client JWT), logging at Warning, Clock:Now={SyntheticPatient.NowText}, Benchmark:BaselineEndpoint=true.");
         report.WriteLine($"Typical body {typical.Length / 1024.0:0.0} KB ({PatientShape.Typical.Resources} resources); large-history body {large.Length / 1024.0 / 1024.0:0.00} MB ({PatientShape.Large.Resources} resources).");
         report.WriteLine();
 

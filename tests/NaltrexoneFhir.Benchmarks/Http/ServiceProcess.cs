@@ -35,7 +35,7 @@ public sealed class ServiceProcess : IAsyncDisposable
     {
         var dll = Repo.ApiDll;
         if (!File.Exists(dll))
-            throw new FileNotFoundException($"The API is not built at {dll}; run the benchmark with 'dotnet run -c {Repo.Configuration}' so its project reference builds it.");
+            throw new FileNotFoundException($"The API is not published at {dll} (the HTTP benchmark publishes it first).");
         var port = FreePort();
         var info = new ProcessStartInfo("dotnet")
         {
