@@ -63,6 +63,30 @@ if (mode == "profile")
                       $"{allocated / n / 1024.0:0.0} KB allocated/call, {(GC.CollectionCount(0) - gcs) / (double)n:0.00} gen0 GCs/call");
     return 0;
 }
+if (mode == "rules")
+{
+    // Per-rule cost over one built snapshot (µs per evaluation, findings materialized), most expensive first.
+    // dotnet run -c Release --project tests/NaltrexoneFhir.Benchmarks -- rules [typical|medium|large]
+    var positional = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
+    var p = new HookPipeline();
+    using var read = p.Read(SyntheticPatient.OrderSign(PatientShape.Of(positional.ElementAtOrDefault(1) ?? "typical")));
+    var data = p.Build(read);
+    var costs = new List<(string Rule, double Micros, int Findings)>();
+    foreach (var rule in p.Engine.Triggered(read.Trigger, p.Options))
+    {
+        int Once() => rule.Evaluate(new NaltrexoneFhir.Rules.Engine.RuleContext(data, p.Now, p.Options, p.Terminology)).Count();
+        for (var i = 0; i < 200; i++) Once();
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        var calls = 0;
+        var findings = 0;
+        while (sw.ElapsedMilliseconds < 150) { findings = Once(); calls++; }
+        costs.Add((rule.Id, sw.Elapsed.TotalMilliseconds * 1000 / calls, findings));
+    }
+    foreach (var (rule, micros, findings) in costs.OrderByDescending(c => c.Micros))
+        Console.WriteLine($"  {rule,-5} {micros,8:0.0} µs  {findings} finding(s)");
+    Console.WriteLine($"  total {costs.Sum(c => c.Micros):0} µs over {costs.Count} triggered rules (each with a fresh context: shared memos recomputed)");
+    return 0;
+}
 if (mode == "body")
 {
     // The synthetic request as JSON on stdout, for driving a running service by hand (wrk, curl, dotnet-trace).

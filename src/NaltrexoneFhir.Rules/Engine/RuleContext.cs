@@ -7,6 +7,7 @@ namespace NaltrexoneFhir.Rules.Engine;
 public sealed class RuleContext(PatientData data, DateTimeOffset now, RuleOptions options, ValueSetIndex terminology)
 {
     private readonly Dictionary<Type, object> _memo = [];
+    private readonly Dictionary<string, object> _keyedMemo = new(StringComparer.Ordinal);
 
     public PatientData Data { get; } = data;
     public DateTimeOffset Now { get; } = now;
@@ -24,6 +25,18 @@ public sealed class RuleContext(PatientData data, DateTimeOffset now, RuleOption
         if (_memo.TryGetValue(typeof(T), out var v)) return (T)v;
         var value = compute(this);
         _memo[typeof(T)] = value;
+        return value;
+    }
+
+    /// <summary>
+    /// Per-call memo for a query several rules ask with the same arguments (e.g. the active conditions in one value
+    /// set: R09, R10 and R14 all look for acute liver injury and decompensated cirrhosis).
+    /// </summary>
+    public T Memo<T>(string key, Func<RuleContext, T> compute) where T : class
+    {
+        if (_keyedMemo.TryGetValue(key, out var v)) return (T)v;
+        var value = compute(this);
+        _keyedMemo[key] = value;
         return value;
     }
 

@@ -16,15 +16,19 @@ public static class ConditionQueries
 {
     /// <summary>Active, not refuted conditions in a value set (by code, else by text).</summary>
     public static IReadOnlyList<ConditionMatch> Active(RuleContext ctx, string valueSetUrl, bool allowText = true) =>
-        Matching(ctx, valueSetUrl, allowText, c => c.IsActiveCondition());
+        ctx.Memo($"conditions-active|{valueSetUrl}|{allowText}", c => Matching(c, valueSetUrl, allowText, IsActive));
 
     /// <summary>
     /// Like <see cref="Active"/>, but a condition in remission also counts (e.g. opioid use disorder in remission:
     /// exactly the patients who start naltrexone after detoxification).
     /// </summary>
     public static IReadOnlyList<ConditionMatch> ActiveOrInRemission(RuleContext ctx, string valueSetUrl, bool allowText = true) =>
-        Matching(ctx, valueSetUrl, allowText, c => c.IsActiveCondition()
-            || (c.ClinicalStatus.HasCode("remission") && !c.VerificationStatus.HasCode("refuted") && !c.VerificationStatus.HasCode("entered-in-error")));
+        ctx.Memo($"conditions-active-or-remission|{valueSetUrl}|{allowText}", c => Matching(c, valueSetUrl, allowText, IsActiveOrInRemission));
+
+    private static bool IsActive(Condition c) => c.IsActiveCondition();
+
+    private static bool IsActiveOrInRemission(Condition c) => c.IsActiveCondition()
+        || (c.ClinicalStatus.HasCode("remission") && !c.VerificationStatus.HasCode("refuted") && !c.VerificationStatus.HasCode("entered-in-error"));
 
     private static IReadOnlyList<ConditionMatch> Matching(RuleContext ctx, string valueSetUrl, bool allowText, Func<Condition, bool> current)
     {
