@@ -413,6 +413,21 @@ public sealed class FhirFastReaderTests(ITestOutputHelper output)
         Assert.Equal(FhirJson.Write(FhirJson.ReadResource(json)), FhirJson.Write(fast));
     }
 
+    /// <summary>Names of C# members that are not JSON elements (ignored, extension data) are unknown elements to both readers.</summary>
+    [Theory]
+    [InlineData("""{"resourceType":"MedicationRequest","medication":{"text":"x"},"typeName":"x","unknown":{},"Unknown":1,"":2}""")]
+    [InlineData("""{"resourceType":"Observation","equalityContract":"x","valueQuantity":{"value":1e2,"unknown":[1]}}""")]
+    [InlineData("""{"resourceType":"Patient","id":"caf\u00e9","birthDate":"1978-04-12","deceasedDateTime":"2026-11-02T10:00"}""")]
+    [InlineData("""{"resourceType":"Bundle","entry":[],"link":[{}],"total":-0}""")]
+    public void EdgeCases_ReadLikeTheTolerantReader(string json)
+    {
+        var fast = FhirFastReader.TryRead(Encoding.UTF8.GetBytes(json));
+        Assert.NotNull(fast);
+        var tolerant = FhirJson.ReadResource(json);
+        ClearUnknown(tolerant);
+        Assert.Equal(FhirJson.Write(tolerant), FhirJson.Write(fast));
+    }
+
     private static T Read<T>(string json) where T : Resource =>
         Assert.IsType<T>(FhirFastReader.TryRead(Encoding.UTF8.GetBytes(json)));
 
