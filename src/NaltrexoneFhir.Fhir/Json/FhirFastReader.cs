@@ -130,7 +130,55 @@ public static class FhirFastReader
     private static string Str(ref Utf8JsonReader r)
     {
         if (r.TokenType != JsonTokenType.String) Bail();
-        return r.GetString()!;
+        return !r.ValueIsEscaped && CommonStrings.Find(r.ValueSpan) is { } common ? common : r.GetString()!;
+    }
+
+    /// <summary>
+    /// One shared instance each of values that recur in nearly every resource (code systems, statuses, units), which
+    /// otherwise cost a new string per occurrence. A direct-mapped table keyed by length and three bytes, so a lookup
+    /// is one slot and one comparison; a miss (or a value that lost its slot to another) allocates as before.
+    /// </summary>
+    private static class CommonStrings
+    {
+        private const int Size = 256;
+        private static readonly byte[]?[] Keys = new byte[Size][];
+        private static readonly string?[] Values = new string[Size];
+
+        static CommonStrings()
+        {
+            string[] common =
+            [
+                "http://unitsofmeasure.org", "http://loinc.org", "http://snomed.info/sct",
+                "http://www.nlm.nih.gov/research/umls/rxnorm", "http://hl7.org/fhir/sid/icd-10-cm",
+                "http://terminology.hl7.org/CodeSystem/condition-clinical",
+                "http://terminology.hl7.org/CodeSystem/condition-ver-status",
+                "http://terminology.hl7.org/CodeSystem/condition-category",
+                "http://terminology.hl7.org/CodeSystem/observation-category",
+                "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation",
+                "final", "amended", "preliminary", "active", "inactive", "completed", "stopped", "on-hold", "draft",
+                "entered-in-error", "unknown", "resolved", "remission", "confirmed", "refuted", "order",
+                "laboratory", "problem-list-item", "encounter-diagnosis", "match", "include", "outcome",
+                "searchset", "collection", "U/L", "mg", "mg/dL", "d", "days", "mL",
+            ];
+            foreach (var value in common)
+            {
+                var utf8 = Encoding.UTF8.GetBytes(value);
+                var slot = Slot(utf8);
+                if (Keys[slot] is not null) continue;
+                Keys[slot] = utf8;
+                Values[slot] = value;
+            }
+        }
+
+        public static string? Find(ReadOnlySpan<byte> utf8)
+        {
+            if (utf8.IsEmpty) return null;
+            var slot = Slot(utf8);
+            return Keys[slot] is { } key && utf8.SequenceEqual(key) ? Values[slot] : null;
+        }
+
+        private static int Slot(ReadOnlySpan<byte> utf8) =>
+            (utf8.Length * 31 + utf8[0] + utf8[^1] * 7 + utf8[utf8.Length / 2] * 13) & (Size - 1);
     }
 
     private static FhirDateTime Date(ref Utf8JsonReader r) => new(Str(ref r));
