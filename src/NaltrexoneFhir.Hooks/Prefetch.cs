@@ -65,7 +65,7 @@ public static class PrefetchReader
         Resource resource;
         try
         {
-            resource = Fhir.Json.FhirJson.ReadResource(v);
+            resource = Fhir.Json.FhirJson.ReadForRules(v);
         }
         catch (JsonException ex)
         {

@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
@@ -47,6 +48,21 @@ public static class FhirJson
         if (TryReadResourceFirst(element) is { } fast) return fast;
         return element.Deserialize(ResourceInfo)
                ?? throw new JsonException("Expected a FHIR resource but found null.");
+    }
+
+    /// <summary>
+    /// Reads a resource that only the rules will see (prefetch data), with <see cref="FhirFastReader"/> when the JSON
+    /// has the plain expected shape and with <see cref="ReadResource(JsonElement)"/> otherwise. Unknown elements are
+    /// skipped, not kept in <c>Unknown</c>: never write the result back (draft orders, which are echoed in
+    /// suggestions, are read with <see cref="ReadResource(JsonElement)"/>). Throws like
+    /// <see cref="ReadResource(JsonElement)"/>.
+    /// </summary>
+    public static Resource ReadForRules(JsonElement element)
+    {
+        // The element's own bytes in its document: no copy.
+        if (element.ValueKind == JsonValueKind.Object && FhirFastReader.TryRead(JsonMarshal.GetRawUtf8Value(element)) is { } fast)
+            return fast;
+        return ReadResource(element);
     }
 
     public static Resource ReadResource(ReadOnlySpan<byte> utf8Json)

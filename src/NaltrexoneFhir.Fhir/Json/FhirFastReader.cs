@@ -1,0 +1,829 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using NaltrexoneFhir.Fhir.Model;
+
+namespace NaltrexoneFhir.Fhir.Json;
+
+/// <summary>
+/// A hand-written, single-pass reader of the model for data that only the rules read (prefetch). The serializer's
+/// metadata-driven reader spent most of a hook call in its read stack, converters and one extension-data document per
+/// unknown element; this reader matches property names on the UTF-8 bytes and builds the objects directly.
+/// <para>
+/// It reads only the simple, expected shape and gives up (returns null) on anything else, so that the caller reads
+/// the input again with the tolerant reader (<see cref="FhirJson.ReadResource(JsonElement)"/>) and the result never
+/// differs in anything the model exposes. The one deliberate difference: unknown elements (extensions,
+/// <c>_primitive</c> siblings, unmodelled elements) are skipped, so <c>Unknown</c> stays null and a resource read here
+/// must never be written back.
+/// </para>
+/// </summary>
+public static class FhirFastReader
+{
+    /// <summary>The serializer's default depth limit, so both readers reject the same inputs.</summary>
+    private const int MaxDepth = 64;
+
+    /// <summary>
+    /// Reads one resource, or returns null when the input is not the simple shape this reader handles: malformed
+    /// JSON, <c>resourceType</c> missing or not the first property of a resource, a resource type the model does not
+    /// know, a JSON null, a token of the wrong kind for a modelled element, a property name that matches a modelled
+    /// one only ignoring case, an escaped or non-ASCII property name. Never throws.
+    /// </summary>
+    public static Resource? TryRead(ReadOnlySpan<byte> utf8Json)
+    {
+        var r = new Utf8JsonReader(utf8Json, new JsonReaderOptions { MaxDepth = MaxDepth });
+        try
+        {
+            if (!r.Read()) return null;
+            var resource = ReadResource(ref r);
+            // Trailing content after the object: Read throws for anything but whitespace.
+            return r.Read() ? null : resource;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+        catch (InvalidOperationException)
+        {
+            // GetString on a string that is not valid UTF-8.
+            return null;
+        }
+        catch (BailOut)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Thrown to give up on the input. Unusual input is rare and is then read by the (much slower) tolerant reader,
+    /// so one exception per give-up costs little and spares every read method a success flag.
+    /// </summary>
+    private sealed class BailOut : Exception;
+
+    [DoesNotReturn]
+    private static void Bail() => throw new BailOut();
+
+    private delegate T ItemReader<out T>(ref Utf8JsonReader r);
+
+    // ---- Structure ---------------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Moves to the next property of the current object and on to its value; false at the end of the object.
+    /// Gives up on escaped names (they would need unescaping to compare; EHRs do not write them) and on null values.
+    /// </summary>
+    private static bool NextProperty(ref Utf8JsonReader r, out ReadOnlySpan<byte> name)
+    {
+        r.Read();
+        if (r.TokenType == JsonTokenType.EndObject)
+        {
+            name = default;
+            return false;
+        }
+        if (r.ValueIsEscaped) Bail();
+        name = r.ValueSpan;
+        r.Read();
+        if (r.TokenType == JsonTokenType.Null) Bail();
+        return true;
+    }
+
+    /// <summary>
+    /// True when <paramref name="name"/> is exactly the modelled property name. A name equal to it only ignoring case
+    /// gives up: the tolerant reader matches names case-insensitively and would bind it.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Is(ReadOnlySpan<byte> name, ReadOnlySpan<byte> known)
+    {
+        if (name.Length != known.Length) return false;
+        if (name.SequenceEqual(known)) return true;
+        if (Ascii.EqualsIgnoreCase(name, known)) Bail();
+        return false;
+    }
+
+    /// <summary>
+    /// Skips an element the model does not have. By the time this is called the name has been compared with every
+    /// modelled name of the type, ignoring ASCII case. Non-ASCII names might still equal one under the serializer's
+    /// ordinal case-insensitive comparison, and '$' names may be serializer metadata: both go to the tolerant reader.
+    /// </summary>
+    private static void SkipUnknown(ref Utf8JsonReader r, scoped ReadOnlySpan<byte> name)
+    {
+        if (!Ascii.IsValid(name) || (name.Length > 0 && name[0] == (byte)'$')) Bail();
+        r.Skip();
+    }
+
+    private static void ExpectObject(ref Utf8JsonReader r)
+    {
+        if (r.TokenType != JsonTokenType.StartObject) Bail();
+    }
+
+    private static List<T> ReadList<T>(ref Utf8JsonReader r, ItemReader<T> item)
+    {
+        if (r.TokenType != JsonTokenType.StartArray) Bail();
+        var list = new List<T>();
+        // Each item reader checks its own token, so a null item gives up there.
+        while (r.Read() && r.TokenType != JsonTokenType.EndArray)
+            list.Add(item(ref r));
+        return list;
+    }
+
+    // ---- Primitives --------------------------------------------------------------------------------------------
+
+    private static string Str(ref Utf8JsonReader r)
+    {
+        if (r.TokenType != JsonTokenType.String) Bail();
+        return !r.ValueIsEscaped && CommonStrings.Find(r.ValueSpan) is { } common ? common : r.GetString()!;
+    }
+
+    /// <summary>
+    /// One shared instance each of values that recur in nearly every resource (code systems, statuses, units), which
+    /// otherwise cost a new string per occurrence. A direct-mapped table keyed by length and three bytes, so a lookup
+    /// is one slot and one comparison; a miss (or a value that lost its slot to another) allocates as before.
+    /// </summary>
+    private static class CommonStrings
+    {
+        private const int Size = 256;
+        private static readonly byte[]?[] Keys = new byte[Size][];
+        private static readonly string?[] Values = new string[Size];
+
+        static CommonStrings()
+        {
+            string[] common =
+            [
+                "http://unitsofmeasure.org", "http://loinc.org", "http://snomed.info/sct",
+                "http://www.nlm.nih.gov/research/umls/rxnorm", "http://hl7.org/fhir/sid/icd-10-cm",
+                "http://terminology.hl7.org/CodeSystem/condition-clinical",
+                "http://terminology.hl7.org/CodeSystem/condition-ver-status",
+                "http://terminology.hl7.org/CodeSystem/condition-category",
+                "http://terminology.hl7.org/CodeSystem/observation-category",
+                "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation",
+                "final", "amended", "preliminary", "active", "inactive", "completed", "stopped", "on-hold", "draft",
+                "entered-in-error", "unknown", "resolved", "remission", "confirmed", "refuted", "order",
+                "laboratory", "problem-list-item", "encounter-diagnosis", "match", "include", "outcome",
+                "searchset", "collection", "U/L", "mg", "mg/dL", "d", "days", "mL",
+            ];
+            foreach (var value in common)
+            {
+                var utf8 = Encoding.UTF8.GetBytes(value);
+                var slot = Slot(utf8);
+                if (Keys[slot] is not null) continue;
+                Keys[slot] = utf8;
+                Values[slot] = value;
+            }
+        }
+
+        public static string? Find(ReadOnlySpan<byte> utf8)
+        {
+            if (utf8.IsEmpty) return null;
+            var slot = Slot(utf8);
+            return Keys[slot] is { } key && utf8.SequenceEqual(key) ? Values[slot] : null;
+        }
+
+        private static int Slot(ReadOnlySpan<byte> utf8) =>
+            (utf8.Length * 31 + utf8[0] + utf8[^1] * 7 + utf8[utf8.Length / 2] * 13) & (Size - 1);
+    }
+
+    private static FhirDateTime Date(ref Utf8JsonReader r) => new(Str(ref r));
+
+    private static bool Bool(ref Utf8JsonReader r)
+    {
+        if (r.TokenType == JsonTokenType.True) return true;
+        if (r.TokenType != JsonTokenType.False) Bail();
+        return false;
+    }
+
+    private static decimal Dec(ref Utf8JsonReader r)
+    {
+        if (r.TokenType != JsonTokenType.Number) Bail();
+        if (!r.TryGetDecimal(out var value)) Bail();
+        return value;
+    }
+
+    private static int Int(ref Utf8JsonReader r)
+    {
+        if (r.TokenType != JsonTokenType.Number) Bail();
+        if (!r.TryGetInt32(out var value)) Bail();
+        return value;
+    }
+
+    // ---- Resources ---------------------------------------------------------------------------------------------
+
+    /// <summary>Reads a resource object; <c>resourceType</c> must be its first property and name a modelled type.</summary>
+    private static Resource ReadResource(ref Utf8JsonReader r)
+    {
+        ExpectObject(ref r);
+        r.Read();
+        if (r.TokenType != JsonTokenType.PropertyName || r.ValueIsEscaped || !r.ValueSpan.SequenceEqual("resourceType"u8)) Bail();
+        r.Read();
+        if (r.TokenType != JsonTokenType.String || r.ValueIsEscaped) Bail();
+        var type = r.ValueSpan;
+        // Most common first: prefetch is mostly Observations and MedicationRequests inside Bundles.
+        if (type.SequenceEqual("Observation"u8)) return ReadObservation(ref r);
+        if (type.SequenceEqual("MedicationRequest"u8)) return ReadMedicationRequest(ref r);
+        if (type.SequenceEqual("Bundle"u8)) return ReadBundle(ref r);
+        if (type.SequenceEqual("Condition"u8)) return ReadCondition(ref r);
+        if (type.SequenceEqual("MedicationStatement"u8)) return ReadMedicationStatement(ref r);
+        if (type.SequenceEqual("Medication"u8)) return ReadMedication(ref r);
+        if (type.SequenceEqual("Patient"u8)) return ReadPatient(ref r);
+        if (type.SequenceEqual("AllergyIntolerance"u8)) return ReadAllergyIntolerance(ref r);
+        if (type.SequenceEqual("ServiceRequest"u8)) return ReadServiceRequest(ref r);
+        if (type.SequenceEqual("Procedure"u8)) return ReadProcedure(ref r);
+        if (type.SequenceEqual("Appointment"u8)) return ReadAppointment(ref r);
+        if (type.SequenceEqual("OperationOutcome"u8)) return ReadOperationOutcome(ref r);
+        throw new BailOut();
+    }
+
+    /// <summary>The elements every resource has (id, meta, contained); anything else is skipped.</summary>
+    private static void ResourceProperty(ref Utf8JsonReader r, scoped ReadOnlySpan<byte> n, Resource resource)
+    {
+        if (Is(n, "id"u8)) resource.Id = Str(ref r);
+        else if (Is(n, "meta"u8)) resource.Meta = ReadMeta(ref r);
+        else if (Is(n, "contained"u8)) resource.Contained = ReadList(ref r, ReadResource);
+        // A second discriminator: leave the ambiguity to the tolerant reader.
+        else if (Is(n, "resourceType"u8)) Bail();
+        else SkipUnknown(ref r, n);
+    }
+
+    private static Patient ReadPatient(ref Utf8JsonReader r)
+    {
+        var p = new Patient();
+        while (NextProperty(ref r, out var n))
+        {
+            if (Is(n, "active"u8)) p.Active = Bool(ref r);
+            else if (Is(n, "gender"u8)) p.Gender = Str(ref r);
+            else if (Is(n, "birthDate"u8)) p.BirthDate = Date(ref r);
+            else if (Is(n, "deceasedBoolean"u8)) p.DeceasedBoolean = Bool(ref r);
+            else if (Is(n, "deceasedDateTime"u8)) p.DeceasedDateTime = Date(ref r);
+            else ResourceProperty(ref r, n, p);
+        }
+        return p;
+    }
+
+    private static MedicationRequest ReadMedicationRequest(ref Utf8JsonReader r)
+    {
+        var m = new MedicationRequest();
+        while (NextProperty(ref r, out var n))
+        {
+            if (Is(n, "status"u8)) m.Status = Str(ref r);
+            else if (Is(n, "intent"u8)) m.Intent = Str(ref r);
+            else if (Is(n, "category"u8)) m.Category = ReadList(ref r, ReadCodeableConcept);
+            else if (Is(n, "medicationCodeableConcept"u8)) m.MedicationCodeableConcept = ReadCodeableConcept(ref r);
+            else if (Is(n, "medicationReference"u8)) m.MedicationReference = ReadReference(ref r);
+            else if (Is(n, "subject"u8)) m.Subject = ReadReference(ref r);
+            else if (Is(n, "encounter"u8)) m.Encounter = ReadReference(ref r);
+            else if (Is(n, "authoredOn"u8)) m.AuthoredOn = Date(ref r);
+            else if (Is(n, "requester"u8)) m.Requester = ReadReference(ref r);
+            else if (Is(n, "reasonCode"u8)) m.ReasonCode = ReadList(ref r, ReadCodeableConcept);
+            else if (Is(n, "reasonReference"u8)) m.ReasonReference = ReadList(ref r, ReadReference);
+            else if (Is(n, "note"u8)) m.Note = ReadList(ref r, ReadAnnotation);
+            else if (Is(n, "dosageInstruction"u8)) m.DosageInstruction = ReadList(ref r, ReadDosage);
+            else if (Is(n, "dispenseRequest"u8)) m.DispenseRequest = ReadDispenseRequest(ref r);
+            else ResourceProperty(ref r, n, m);
+        }
+        return m;
+    }
+
+    private static DispenseRequest ReadDispenseRequest(ref Utf8JsonReader r)
+    {
+        ExpectObject(ref r);
+        var d = new DispenseRequest();
+        while (NextProperty(ref r, out var n))
+        {
+            if (Is(n, "validityPeriod"u8)) d.ValidityPeriod = ReadPeriod(ref r);
+            else if (Is(n, "numberOfRepeatsAllowed"u8)) d.NumberOfRepeatsAllowed = Int(ref r);
+            else if (Is(n, "quantity"u8)) d.Quantity = ReadQuantity(ref r);
+            else if (Is(n, "expectedSupplyDuration"u8)) d.ExpectedSupplyDuration = ReadQuantity(ref r);
+            else SkipUnknown(ref r, n);
+        }
+        return d;
+    }
+
+    private static MedicationStatement ReadMedicationStatement(ref Utf8JsonReader r)
+    {
+        var m = new MedicationStatement();
+        while (NextProperty(ref r, out var n))
+        {
+            if (Is(n, "status"u8)) m.Status = Str(ref r);
+            else if (Is(n, "medicationCodeableConcept"u8)) m.MedicationCodeableConcept = ReadCodeableConcept(ref r);
+            else if (Is(n, "medicationReference"u8)) m.MedicationReference = ReadReference(ref r);
+            else if (Is(n, "subject"u8)) m.Subject = ReadReference(ref r);
+            else if (Is(n, "effectiveDateTime"u8)) m.EffectiveDateTime = Date(ref r);
+            else if (Is(n, "effectivePeriod"u8)) m.EffectivePeriod = ReadPeriod(ref r);
+            else if (Is(n, "dateAsserted"u8)) m.DateAsserted = Date(ref r);
+            else if (Is(n, "reasonCode"u8)) m.ReasonCode = ReadList(ref r, ReadCodeableConcept);
+            else if (Is(n, "dosage"u8)) m.Dosage = ReadList(ref r, ReadDosage);
+            else ResourceProperty(ref r, n, m);
+        }
+        return m;
+    }
+
+    private static Medication ReadMedication(ref Utf8JsonReader r)
+    {
+        var m = new Medication();
+        while (NextProperty(ref r, out var n))
+        {
+            if (Is(n, "code"u8)) m.Code = ReadCodeableConcept(ref r);
+            else if (Is(n, "status"u8)) m.Status = Str(ref r);
+            else if (Is(n, "form"u8)) m.Form = ReadCodeableConcept(ref r);
+            else if (Is(n, "ingredient"u8)) m.Ingredient = ReadList(ref r, ReadMedicationIngredient);
+            else ResourceProperty(ref r, n, m);
+        }
+        return m;
+    }
+
+    private static MedicationIngredient ReadMedicationIngredient(ref Utf8JsonReader r)
+    {
+        ExpectObject(ref r);
+        var i = new MedicationIngredient();
+        while (NextProperty(ref r, out var n))
+        {
+            if (Is(n, "itemCodeableConcept"u8)) i.ItemCodeableConcept = ReadCodeableConcept(ref r);
+            else if (Is(n, "itemReference"u8)) i.ItemReference = ReadReference(ref r);
+            else if (Is(n, "isActive"u8)) i.IsActive = Bool(ref r);
+            else if (Is(n, "strength"u8)) i.Strength = ReadRatio(ref r);
+            else SkipUnknown(ref r, n);
+        }
+        return i;
+    }
+
+    private static Observation ReadObservation(ref Utf8JsonReader r)
+    {
+        var o = new Observation();
+        while (NextProperty(ref r, out var n))
+        {
+            if (Is(n, "status"u8)) o.Status = Str(ref r);
+            else if (Is(n, "category"u8)) o.Category = ReadList(ref r, ReadCodeableConcept);
+            else if (Is(n, "code"u8)) o.Code = ReadCodeableConcept(ref r);
+            else if (Is(n, "subject"u8)) o.Subject = ReadReference(ref r);
+            else if (Is(n, "effectiveDateTime"u8)) o.EffectiveDateTime = Date(ref r);
+            else if (Is(n, "effectivePeriod"u8)) o.EffectivePeriod = ReadPeriod(ref r);
+            else if (Is(n, "effectiveInstant"u8)) o.EffectiveInstant = Date(ref r);
+            else if (Is(n, "issued"u8)) o.Issued = Date(ref r);
+            else if (Is(n, "valueQuantity"u8)) o.ValueQuantity = ReadQuantity(ref r);
+            else if (Is(n, "valueCodeableConcept"u8)) o.ValueCodeableConcept = ReadCodeableConcept(ref r);
+            else if (Is(n, "valueString"u8)) o.ValueString = Str(ref r);
+            else if (Is(n, "valueBoolean"u8)) o.ValueBoolean = Bool(ref r);
+            else if (Is(n, "valueInteger"u8)) o.ValueInteger = Int(ref r);
+            else if (Is(n, "interpretation"u8)) o.Interpretation = ReadList(ref r, ReadCodeableConcept);
+            else if (Is(n, "referenceRange"u8)) o.ReferenceRange = ReadList(ref r, ReadReferenceRange);
+            else if (Is(n, "component"u8)) o.Component = ReadList(ref r, ReadObservationComponent);
+            else ResourceProperty(ref r, n, o);
+        }
+        return o;
+    }
+
+    private static ReferenceRange ReadReferenceRange(ref Utf8JsonReader r)
+    {
+        ExpectObject(ref r);
+        var rr = new ReferenceRange();
+        while (NextProperty(ref r, out var n))
+        {
+            if (Is(n, "low"u8)) rr.Low = ReadQuantity(ref r);
+            else if (Is(n, "high"u8)) rr.High = ReadQuantity(ref r);
+            else if (Is(n, "type"u8)) rr.Type = ReadCodeableConcept(ref r);
+            else if (Is(n, "text"u8)) rr.Text = Str(ref r);
+            else SkipUnknown(ref r, n);
+        }
+        return rr;
+    }
+
+    private static ObservationComponent ReadObservationComponent(ref Utf8JsonReader r)
+    {
+        ExpectObject(ref r);
+        var c = new ObservationComponent();
+        while (NextProperty(ref r, out var n))
+        {
+            if (Is(n, "code"u8)) c.Code = ReadCodeableConcept(ref r);
+            else if (Is(n, "valueQuantity"u8)) c.ValueQuantity = ReadQuantity(ref r);
+            else if (Is(n, "valueCodeableConcept"u8)) c.ValueCodeableConcept = ReadCodeableConcept(ref r);
+            else if (Is(n, "valueString"u8)) c.ValueString = Str(ref r);
+            else if (Is(n, "interpretation"u8)) c.Interpretation = ReadList(ref r, ReadCodeableConcept);
+            else if (Is(n, "referenceRange"u8)) c.ReferenceRange = ReadList(ref r, ReadReferenceRange);
+            else SkipUnknown(ref r, n);
+        }
+        return c;
+    }
+
+    private static Condition ReadCondition(ref Utf8JsonReader r)
+    {
+        var c = new Condition();
+        while (NextProperty(ref r, out var n))
+        {
+            if (Is(n, "clinicalStatus"u8)) c.ClinicalStatus = ReadCodeableConcept(ref r);
+            else if (Is(n, "verificationStatus"u8)) c.VerificationStatus = ReadCodeableConcept(ref r);
+            else if (Is(n, "category"u8)) c.Category = ReadList(ref r, ReadCodeableConcept);
+            else if (Is(n, "severity"u8)) c.Severity = ReadCodeableConcept(ref r);
+            else if (Is(n, "code"u8)) c.Code = ReadCodeableConcept(ref r);
+            else if (Is(n, "subject"u8)) c.Subject = ReadReference(ref r);
+            else if (Is(n, "onsetDateTime"u8)) c.OnsetDateTime = Date(ref r);
+            else if (Is(n, "onsetPeriod"u8)) c.OnsetPeriod = ReadPeriod(ref r);
+            else if (Is(n, "onsetString"u8)) c.OnsetString = Str(ref r);
+            else if (Is(n, "abatementDateTime"u8)) c.AbatementDateTime = Date(ref r);
+            else if (Is(n, "abatementPeriod"u8)) c.AbatementPeriod = ReadPeriod(ref r);
+            else if (Is(n, "abatementString"u8)) c.AbatementString = Str(ref r);
+            else if (Is(n, "recordedDate"u8)) c.RecordedDate = Date(ref r);
+            else ResourceProperty(ref r, n, c);
+        }
+        return c;
+    }
+
+    private static AllergyIntolerance ReadAllergyIntolerance(ref Utf8JsonReader r)
+    {
+        var a = new AllergyIntolerance();
+        while (NextProperty(ref r, out var n))
+        {
+            if (Is(n, "clinicalStatus"u8)) a.ClinicalStatus = ReadCodeableConcept(ref r);
+            else if (Is(n, "verificationStatus"u8)) a.VerificationStatus = ReadCodeableConcept(ref r);
+            else if (Is(n, "type"u8)) a.Type = Str(ref r);
+            else if (Is(n, "category"u8)) a.Category = ReadList(ref r, Str);
+            else if (Is(n, "criticality"u8)) a.Criticality = Str(ref r);
+            else if (Is(n, "code"u8)) a.Code = ReadCodeableConcept(ref r);
+            else if (Is(n, "patient"u8)) a.Patient = ReadReference(ref r);
+            else if (Is(n, "recordedDate"u8)) a.RecordedDate = Date(ref r);
+            else if (Is(n, "reaction"u8)) a.Reaction = ReadList(ref r, ReadAllergyReaction);
+            else ResourceProperty(ref r, n, a);
+        }
+        return a;
+    }
+
+    private static AllergyReaction ReadAllergyReaction(ref Utf8JsonReader r)
+    {
+        ExpectObject(ref r);
+        var a = new AllergyReaction();
+        while (NextProperty(ref r, out var n))
+        {
+            if (Is(n, "substance"u8)) a.Substance = ReadCodeableConcept(ref r);
+            else if (Is(n, "manifestation"u8)) a.Manifestation = ReadList(ref r, ReadCodeableConcept);
+            else if (Is(n, "severity"u8)) a.Severity = Str(ref r);
+            else SkipUnknown(ref r, n);
+        }
+        return a;
+    }
+
+    private static ServiceRequest ReadServiceRequest(ref Utf8JsonReader r)
+    {
+        var s = new ServiceRequest();
+        while (NextProperty(ref r, out var n))
+        {
+            if (Is(n, "status"u8)) s.Status = Str(ref r);
+            else if (Is(n, "intent"u8)) s.Intent = Str(ref r);
+            else if (Is(n, "category"u8)) s.Category = ReadList(ref r, ReadCodeableConcept);
+            else if (Is(n, "priority"u8)) s.Priority = Str(ref r);
+            else if (Is(n, "code"u8)) s.Code = ReadCodeableConcept(ref r);
+            else if (Is(n, "subject"u8)) s.Subject = ReadReference(ref r);
+            else if (Is(n, "occurrenceDateTime"u8)) s.OccurrenceDateTime = Date(ref r);
+            else if (Is(n, "occurrencePeriod"u8)) s.OccurrencePeriod = ReadPeriod(ref r);
+            else if (Is(n, "authoredOn"u8)) s.AuthoredOn = Date(ref r);
+            else if (Is(n, "requester"u8)) s.Requester = ReadReference(ref r);
+            else if (Is(n, "reasonCode"u8)) s.ReasonCode = ReadList(ref r, ReadCodeableConcept);
+            else if (Is(n, "reasonReference"u8)) s.ReasonReference = ReadList(ref r, ReadReference);
+            else if (Is(n, "note"u8)) s.Note = ReadList(ref r, ReadAnnotation);
+            else ResourceProperty(ref r, n, s);
+        }
+        return s;
+    }
+
+    private static Procedure ReadProcedure(ref Utf8JsonReader r)
+    {
+        var p = new Procedure();
+        while (NextProperty(ref r, out var n))
+        {
+            if (Is(n, "status"u8)) p.Status = Str(ref r);
+            else if (Is(n, "category"u8)) p.Category = ReadCodeableConcept(ref r);
+            else if (Is(n, "code"u8)) p.Code = ReadCodeableConcept(ref r);
+            else if (Is(n, "subject"u8)) p.Subject = ReadReference(ref r);
+            else if (Is(n, "performedDateTime"u8)) p.PerformedDateTime = Date(ref r);
+            else if (Is(n, "performedPeriod"u8)) p.PerformedPeriod = ReadPeriod(ref r);
+            else ResourceProperty(ref r, n, p);
+        }
+        return p;
+    }
+
+    private static Appointment ReadAppointment(ref Utf8JsonReader r)
+    {
+        var a = new Appointment();
+        while (NextProperty(ref r, out var n))
+        {
+            if (Is(n, "status"u8)) a.Status = Str(ref r);
+            else if (Is(n, "serviceCategory"u8)) a.ServiceCategory = ReadList(ref r, ReadCodeableConcept);
+            else if (Is(n, "serviceType"u8)) a.ServiceType = ReadList(ref r, ReadCodeableConcept);
+            else if (Is(n, "appointmentType"u8)) a.AppointmentType = ReadCodeableConcept(ref r);
+            else if (Is(n, "reasonCode"u8)) a.ReasonCode = ReadList(ref r, ReadCodeableConcept);
+            else if (Is(n, "description"u8)) a.Description = Str(ref r);
+            else if (Is(n, "start"u8)) a.Start = Date(ref r);
+            else if (Is(n, "end"u8)) a.End = Date(ref r);
+            else if (Is(n, "participant"u8)) a.Participant = ReadList(ref r, ReadAppointmentParticipant);
+            else ResourceProperty(ref r, n, a);
+        }
+        return a;
+    }
+
+    private static AppointmentParticipant ReadAppointmentParticipant(ref Utf8JsonReader r)
+    {
+        ExpectObject(ref r);
+        var p = new AppointmentParticipant();
+        while (NextProperty(ref r, out var n))
+        {
+            if (Is(n, "actor"u8)) p.Actor = ReadReference(ref r);
+            else if (Is(n, "status"u8)) p.Status = Str(ref r);
+            else SkipUnknown(ref r, n);
+        }
+        return p;
+    }
+
+    private static Bundle ReadBundle(ref Utf8JsonReader r)
+    {
+        var b = new Bundle();
+        while (NextProperty(ref r, out var n))
+        {
+            if (Is(n, "entry"u8)) b.Entry = ReadList(ref r, ReadBundleEntry);
+            else if (Is(n, "type"u8)) b.Type = Str(ref r);
+            else if (Is(n, "total"u8)) b.Total = Int(ref r);
+            else if (Is(n, "link"u8)) b.Link = ReadList(ref r, ReadBundleLink);
+            else ResourceProperty(ref r, n, b);
+        }
+        return b;
+    }
+
+    private static BundleLink ReadBundleLink(ref Utf8JsonReader r)
+    {
+        ExpectObject(ref r);
+        var l = new BundleLink();
+        while (NextProperty(ref r, out var n))
+        {
+            if (Is(n, "relation"u8)) l.Relation = Str(ref r);
+            else if (Is(n, "url"u8)) l.Url = Str(ref r);
+            else SkipUnknown(ref r, n);
+        }
+        return l;
+    }
+
+    private static BundleEntry ReadBundleEntry(ref Utf8JsonReader r)
+    {
+        ExpectObject(ref r);
+        var e = new BundleEntry();
+        while (NextProperty(ref r, out var n))
+        {
+            if (Is(n, "resource"u8)) e.Resource = ReadResource(ref r);
+            else if (Is(n, "fullUrl"u8)) e.FullUrl = Str(ref r);
+            else if (Is(n, "search"u8)) e.Search = ReadBundleEntrySearch(ref r);
+            else SkipUnknown(ref r, n);
+        }
+        return e;
+    }
+
+    private static BundleEntrySearch ReadBundleEntrySearch(ref Utf8JsonReader r)
+    {
+        ExpectObject(ref r);
+        var s = new BundleEntrySearch();
+        while (NextProperty(ref r, out var n))
+        {
+            if (Is(n, "mode"u8)) s.Mode = Str(ref r);
+            else SkipUnknown(ref r, n);
+        }
+        return s;
+    }
+
+    private static OperationOutcome ReadOperationOutcome(ref Utf8JsonReader r)
+    {
+        var o = new OperationOutcome();
+        while (NextProperty(ref r, out var n))
+        {
+            if (Is(n, "issue"u8)) o.Issue = ReadList(ref r, ReadOperationOutcomeIssue);
+            else ResourceProperty(ref r, n, o);
+        }
+        return o;
+    }
+
+    private static OperationOutcomeIssue ReadOperationOutcomeIssue(ref Utf8JsonReader r)
+    {
+        ExpectObject(ref r);
+        var i = new OperationOutcomeIssue();
+        while (NextProperty(ref r, out var n))
+        {
+            if (Is(n, "severity"u8)) i.Severity = Str(ref r);
+            else if (Is(n, "code"u8)) i.Code = Str(ref r);
+            else if (Is(n, "details"u8)) i.Details = ReadCodeableConcept(ref r);
+            else if (Is(n, "diagnostics"u8)) i.Diagnostics = Str(ref r);
+            else if (Is(n, "expression"u8)) i.Expression = ReadList(ref r, Str);
+            else SkipUnknown(ref r, n);
+        }
+        return i;
+    }
+
+    // ---- Data types --------------------------------------------------------------------------------------------
+
+    private static Coding ReadCoding(ref Utf8JsonReader r)
+    {
+        ExpectObject(ref r);
+        var c = new Coding();
+        while (NextProperty(ref r, out var n))
+        {
+            if (Is(n, "system"u8)) c.System = Str(ref r);
+            else if (Is(n, "code"u8)) c.Code = Str(ref r);
+            else if (Is(n, "display"u8)) c.Display = Str(ref r);
+            else if (Is(n, "version"u8)) c.Version = Str(ref r);
+            else if (Is(n, "userSelected"u8)) c.UserSelected = Bool(ref r);
+            else SkipUnknown(ref r, n);
+        }
+        return c;
+    }
+
+    private static CodeableConcept ReadCodeableConcept(ref Utf8JsonReader r)
+    {
+        ExpectObject(ref r);
+        var c = new CodeableConcept();
+        while (NextProperty(ref r, out var n))
+        {
+            if (Is(n, "coding"u8)) c.Coding = ReadList(ref r, ReadCoding);
+            else if (Is(n, "text"u8)) c.Text = Str(ref r);
+            else SkipUnknown(ref r, n);
+        }
+        return c;
+    }
+
+    private static Reference ReadReference(ref Utf8JsonReader r)
+    {
+        ExpectObject(ref r);
+        var x = new Reference();
+        while (NextProperty(ref r, out var n))
+        {
+            if (Is(n, "reference"u8)) x.ReferenceValue = Str(ref r);
+            else if (Is(n, "display"u8)) x.Display = Str(ref r);
+            else if (Is(n, "type"u8)) x.Type = Str(ref r);
+            else if (Is(n, "identifier"u8)) x.Identifier = ReadIdentifier(ref r);
+            else SkipUnknown(ref r, n);
+        }
+        return x;
+    }
+
+    private static Identifier ReadIdentifier(ref Utf8JsonReader r)
+    {
+        ExpectObject(ref r);
+        var i = new Identifier();
+        while (NextProperty(ref r, out var n))
+        {
+            if (Is(n, "use"u8)) i.Use = Str(ref r);
+            else if (Is(n, "system"u8)) i.System = Str(ref r);
+            else if (Is(n, "value"u8)) i.Value = Str(ref r);
+            else SkipUnknown(ref r, n);
+        }
+        return i;
+    }
+
+    private static Quantity ReadQuantity(ref Utf8JsonReader r)
+    {
+        ExpectObject(ref r);
+        var q = new Quantity();
+        while (NextProperty(ref r, out var n))
+        {
+            if (Is(n, "value"u8)) q.Value = Dec(ref r);
+            else if (Is(n, "unit"u8)) q.Unit = Str(ref r);
+            else if (Is(n, "system"u8)) q.System = Str(ref r);
+            else if (Is(n, "code"u8)) q.Code = Str(ref r);
+            else if (Is(n, "comparator"u8)) q.Comparator = Str(ref r);
+            else SkipUnknown(ref r, n);
+        }
+        return q;
+    }
+
+    private static Model.Range ReadRange(ref Utf8JsonReader r)
+    {
+        ExpectObject(ref r);
+        var x = new Model.Range();
+        while (NextProperty(ref r, out var n))
+        {
+            if (Is(n, "low"u8)) x.Low = ReadQuantity(ref r);
+            else if (Is(n, "high"u8)) x.High = ReadQuantity(ref r);
+            else SkipUnknown(ref r, n);
+        }
+        return x;
+    }
+
+    private static Ratio ReadRatio(ref Utf8JsonReader r)
+    {
+        ExpectObject(ref r);
+        var x = new Ratio();
+        while (NextProperty(ref r, out var n))
+        {
+            if (Is(n, "numerator"u8)) x.Numerator = ReadQuantity(ref r);
+            else if (Is(n, "denominator"u8)) x.Denominator = ReadQuantity(ref r);
+            else SkipUnknown(ref r, n);
+        }
+        return x;
+    }
+
+    private static Period ReadPeriod(ref Utf8JsonReader r)
+    {
+        ExpectObject(ref r);
+        var p = new Period();
+        while (NextProperty(ref r, out var n))
+        {
+            if (Is(n, "start"u8)) p.Start = Date(ref r);
+            else if (Is(n, "end"u8)) p.End = Date(ref r);
+            else SkipUnknown(ref r, n);
+        }
+        return p;
+    }
+
+    private static Meta ReadMeta(ref Utf8JsonReader r)
+    {
+        ExpectObject(ref r);
+        var m = new Meta();
+        while (NextProperty(ref r, out var n))
+        {
+            if (Is(n, "versionId"u8)) m.VersionId = Str(ref r);
+            else if (Is(n, "lastUpdated"u8)) m.LastUpdated = Date(ref r);
+            else if (Is(n, "profile"u8)) m.Profile = ReadList(ref r, Str);
+            else SkipUnknown(ref r, n);
+        }
+        return m;
+    }
+
+    private static Annotation ReadAnnotation(ref Utf8JsonReader r)
+    {
+        ExpectObject(ref r);
+        var a = new Annotation();
+        while (NextProperty(ref r, out var n))
+        {
+            if (Is(n, "text"u8)) a.Text = Str(ref r);
+            else SkipUnknown(ref r, n);
+        }
+        return a;
+    }
+
+    private static Timing ReadTiming(ref Utf8JsonReader r)
+    {
+        ExpectObject(ref r);
+        var t = new Timing();
+        while (NextProperty(ref r, out var n))
+        {
+            if (Is(n, "repeat"u8)) t.Repeat = ReadTimingRepeat(ref r);
+            else if (Is(n, "event"u8)) t.Event = ReadList(ref r, Date);
+            else if (Is(n, "code"u8)) t.Code = ReadCodeableConcept(ref r);
+            else SkipUnknown(ref r, n);
+        }
+        return t;
+    }
+
+    private static TimingRepeat ReadTimingRepeat(ref Utf8JsonReader r)
+    {
+        ExpectObject(ref r);
+        var t = new TimingRepeat();
+        while (NextProperty(ref r, out var n))
+        {
+            if (Is(n, "frequency"u8)) t.Frequency = Int(ref r);
+            else if (Is(n, "period"u8)) t.Period = Dec(ref r);
+            else if (Is(n, "periodUnit"u8)) t.PeriodUnit = Str(ref r);
+            else if (Is(n, "boundsDuration"u8)) t.BoundsDuration = ReadQuantity(ref r);
+            else if (Is(n, "boundsRange"u8)) t.BoundsRange = ReadRange(ref r);
+            else if (Is(n, "boundsPeriod"u8)) t.BoundsPeriod = ReadPeriod(ref r);
+            else if (Is(n, "count"u8)) t.Count = Int(ref r);
+            else if (Is(n, "countMax"u8)) t.CountMax = Int(ref r);
+            else if (Is(n, "duration"u8)) t.Duration = Dec(ref r);
+            else if (Is(n, "durationUnit"u8)) t.DurationUnit = Str(ref r);
+            else if (Is(n, "frequencyMax"u8)) t.FrequencyMax = Int(ref r);
+            else if (Is(n, "periodMax"u8)) t.PeriodMax = Dec(ref r);
+            else if (Is(n, "dayOfWeek"u8)) t.DayOfWeek = ReadList(ref r, Str);
+            else if (Is(n, "timeOfDay"u8)) t.TimeOfDay = ReadList(ref r, Str);
+            else if (Is(n, "when"u8)) t.When = ReadList(ref r, Str);
+            else SkipUnknown(ref r, n);
+        }
+        return t;
+    }
+
+    private static Dosage ReadDosage(ref Utf8JsonReader r)
+    {
+        ExpectObject(ref r);
+        var d = new Dosage();
+        while (NextProperty(ref r, out var n))
+        {
+            if (Is(n, "text"u8)) d.Text = Str(ref r);
+            else if (Is(n, "timing"u8)) d.Timing = ReadTiming(ref r);
+            else if (Is(n, "doseAndRate"u8)) d.DoseAndRate = ReadList(ref r, ReadDoseAndRate);
+            else if (Is(n, "route"u8)) d.Route = ReadCodeableConcept(ref r);
+            else if (Is(n, "sequence"u8)) d.Sequence = Int(ref r);
+            else if (Is(n, "asNeededBoolean"u8)) d.AsNeededBoolean = Bool(ref r);
+            else if (Is(n, "asNeededCodeableConcept"u8)) d.AsNeededCodeableConcept = ReadCodeableConcept(ref r);
+            else if (Is(n, "maxDosePerPeriod"u8)) d.MaxDosePerPeriod = ReadRatio(ref r);
+            else if (Is(n, "maxDosePerAdministration"u8)) d.MaxDosePerAdministration = ReadQuantity(ref r);
+            else SkipUnknown(ref r, n);
+        }
+        return d;
+    }
+
+    private static DoseAndRate ReadDoseAndRate(ref Utf8JsonReader r)
+    {
+        ExpectObject(ref r);
+        var d = new DoseAndRate();
+        while (NextProperty(ref r, out var n))
+        {
+            if (Is(n, "doseQuantity"u8)) d.DoseQuantity = ReadQuantity(ref r);
+            else if (Is(n, "type"u8)) d.Type = ReadCodeableConcept(ref r);
+            else if (Is(n, "doseRange"u8)) d.DoseRange = ReadRange(ref r);
+            else if (Is(n, "rateRatio"u8)) d.RateRatio = ReadRatio(ref r);
+            else if (Is(n, "rateRange"u8)) d.RateRange = ReadRange(ref r);
+            else if (Is(n, "rateQuantity"u8)) d.RateQuantity = ReadQuantity(ref r);
+            else SkipUnknown(ref r, n);
+        }
+        return d;
+    }
+}
