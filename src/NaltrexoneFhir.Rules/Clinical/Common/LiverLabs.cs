@@ -39,16 +39,12 @@ public sealed class LiverLabAssessment
     public static LiverLabAssessment Of(RuleContext ctx)
     {
         var o = ctx.Options;
-        var alt = ctx.ValueSet(ValueSetUrls.Alt);
-        var ast = ctx.ValueSet(ValueSetUrls.Ast);
-        var bili = ctx.ValueSet(ValueSetUrls.BilirubinTotal);
-        var panels = ctx.ValueSet(ValueSetUrls.HepaticPanels);
         var unreadable = new List<UnreadableLab>();
 
-        LabReading? Latest(Analyte analyte, Func<Observation, bool> isAnalyte, decimal defaultUln, Func<string?, decimal?> factor, string unit)
+        LabReading? Latest(Analyte analyte, string valueSetUrl, decimal defaultUln, Func<string?, decimal?> factor, string unit)
         {
             LabReading? best = null;
-            foreach (var obs in ctx.Data.Observations.Where(isAnalyte))
+            foreach (var obs in Observations.In(ctx, valueSetUrl))
             {
                 if (obs.When() is not { } when || !ctx.PossiblyWithinDays(when.End, o.LiverTestLookbackDays)) continue;
                 if (obs.ValueQuantity?.Value is not { } raw) continue;
@@ -59,12 +55,11 @@ public sealed class LiverLabAssessment
             return best;
         }
 
-        var altReading = Latest(Analyte.Alt, x => alt.ContainsAny(x.Code), o.AltUpperLimitUPerL, LabUnits.EnzymeFactor, "U/L");
-        var astReading = Latest(Analyte.Ast, x => ast.ContainsAny(x.Code), o.AstUpperLimitUPerL, LabUnits.EnzymeFactor, "U/L");
-        var biliReading = Latest(Analyte.Bilirubin, x => bili.ContainsAny(x.Code), o.BilirubinUpperLimitMgPerDl, LabUnits.BilirubinFactor, "mg/dL");
+        var altReading = Latest(Analyte.Alt, ValueSetUrls.Alt, o.AltUpperLimitUPerL, LabUnits.EnzymeFactor, "U/L");
+        var astReading = Latest(Analyte.Ast, ValueSetUrls.Ast, o.AstUpperLimitUPerL, LabUnits.EnzymeFactor, "U/L");
+        var biliReading = Latest(Analyte.Bilirubin, ValueSetUrls.BilirubinTotal, o.BilirubinUpperLimitMgPerDl, LabUnits.BilirubinFactor, "mg/dL");
 
-        var liverTests = ctx.Data.Observations
-            .Where(x => alt.ContainsAny(x.Code) || ast.ContainsAny(x.Code) || panels.ContainsAny(x.Code))
+        var liverTests = Observations.InAny(ctx, ValueSetUrls.Alt, ValueSetUrls.Ast, ValueSetUrls.HepaticPanels)
             .Where(x => x.When() is not null)
             .OrderByDescending(x => x.When()!.Value.End)
             .ToList();

@@ -10,8 +10,7 @@ public static class UrineScreens
 {
     public static IEnumerable<Observation> OpioidScreens(RuleContext ctx)
     {
-        var screens = ctx.ValueSet(ValueSetUrls.UrineOpioidScreens);
-        return ctx.Data.Observations.Where(o => screens.ContainsAny(o.Code));
+        return Common.Observations.In(ctx, ValueSetUrls.UrineOpioidScreens);
     }
 
     /// <summary>Positive (true), negative (false) or not determinable (null); see <see cref="Common.QualitativeResults"/>.</summary>

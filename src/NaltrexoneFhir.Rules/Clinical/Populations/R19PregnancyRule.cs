@@ -27,9 +27,8 @@ public sealed class R19PregnancyRule : Rule
     {
         var days = ctx.Options.HcgLookbackDays;
         var conditions = ConditionQueries.Active(ctx, ValueSetUrls.Pregnancy);
-        var hcg = ctx.ValueSet(ValueSetUrls.Hcg);
-        var recent = ctx.Data.Observations
-            .Where(o => hcg.ContainsAny(o.Code) && o.When() is { } w && ctx.PossiblyWithinDays(w.End, days))
+        var recent = Observations.In(ctx, ValueSetUrls.Hcg)
+            .Where(o => o.When() is { } w && ctx.PossiblyWithinDays(w.End, days))
             .Select(o => (Obs: o, Positive: QualitativeResults.IsPositive(ctx, o)))
             .Where(x => x.Positive is not null)
             .OrderByDescending(x => x.Obs.When()!.Value.End)

@@ -22,10 +22,9 @@ public sealed class RenalFunction
 
     public static RenalFunction Of(RuleContext ctx)
     {
-        var egfr = ctx.ValueSet(ValueSetUrls.Egfr);
         var unreadable = new List<UnreadableLab>();
         EgfrReading? latest = null;
-        foreach (var obs in ctx.Data.Observations.Where(o => egfr.ContainsAny(o.Code)))
+        foreach (var obs in Observations.In(ctx, ValueSetUrls.Egfr))
         {
             if (obs.When() is not { } when || !ctx.PossiblyWithinDays(when.End, ctx.Options.EgfrLookbackDays)) continue;
             if (obs.ValueQuantity is not { Value: { } v } q) continue;
