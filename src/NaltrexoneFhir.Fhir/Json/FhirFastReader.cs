@@ -24,17 +24,20 @@ public static class FhirFastReader
     private const int MaxDepth = 64;
 
     /// <summary>
-    /// Reads one resource, or returns null when the input is not the simple shape this reader handles: malformed
-    /// JSON, <c>resourceType</c> missing or not the first property of a resource, a resource type the model does not
-    /// know, a JSON null, a token of the wrong kind for a modelled element, a property name that matches a modelled
-    /// one only ignoring case, an escaped or non-ASCII property name. Never throws.
+    /// Reads one resource, skipping unknown elements, or returns null when the input is not the simple shape this
+    /// reader handles: malformed JSON or deeper than 64, <c>resourceType</c> missing or not the first property of a
+    /// resource (top level, contained, Bundle entry), a resource type the model does not know, a JSON null as a
+    /// property value or array item (inside skipped elements nulls do not matter), a token of the wrong kind for a
+    /// modelled element, a property name that matches a modelled one only ignoring case, an escaped property name,
+    /// an unknown property name that is not ASCII or starts with '$'. Never throws.
     /// </summary>
     public static Resource? TryRead(ReadOnlySpan<byte> utf8Json)
     {
         var r = new Utf8JsonReader(utf8Json, new JsonReaderOptions { MaxDepth = MaxDepth });
         try
         {
-            if (!r.Read()) return null;
+            // Empty input throws here (JsonException).
+            r.Read();
             var resource = ReadResource(ref r);
             // Trailing content after the object: Read throws for anything but whitespace.
             return r.Read() ? null : resource;
