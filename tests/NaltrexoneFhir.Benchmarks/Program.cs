@@ -87,6 +87,17 @@ if (mode == "rules")
     Console.WriteLine($"  total {costs.Sum(c => c.Micros):0} µs over {costs.Count} triggered rules (each with a fresh context: shared memos recomputed)");
     return 0;
 }
+if (mode == "rate")
+{
+    // Open-loop latency against a running service: -- rate <url> <requests per second> [seconds] (typical body).
+    var positional = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
+    var url = new Uri(positional[1]);
+    var rps = double.Parse(positional[2], System.Globalization.CultureInfo.InvariantCulture);
+    var secs = double.Parse(positional.ElementAtOrDefault(3) ?? "20", System.Globalization.CultureInfo.InvariantCulture);
+    var result = await LoadClient.FixedRateAsync("rate", url, SyntheticPatient.OrderSign(PatientShape.Typical), rps, TimeSpan.FromSeconds(secs), 256);
+    Console.WriteLine($"{result.Requests} requests, {result.Errors} errors, {result.RequestsPerSecond:0} req/s; {result.Latency}");
+    return result.Errors > 0 ? 1 : 0;
+}
 if (mode == "body")
 {
     // The synthetic request as JSON on stdout, for driving a running service by hand (wrk, curl, dotnet-trace).
