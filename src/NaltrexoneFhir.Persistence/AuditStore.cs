@@ -9,8 +9,6 @@ namespace NaltrexoneFhir.Persistence;
 /// <summary>Writes batches of hook-call audit rows, and links earlier feedback to the cards that just arrived.</summary>
 public sealed class AuditStore(IDbContextFactory<CdsStoreContext> contexts)
 {
-    /// <summary>Rows per INSERT statement: well under SQLite's 32,766 and PostgreSQL's 65,535 parameters at 11 columns.</summary>
-    private const int RowsPerStatement = 250;
 
     /// <summary>
     /// Inserts the batch in one transaction. After a failed attempt the commit may still have happened (a lost
@@ -64,6 +62,15 @@ public sealed class AuditStore(IDbContextFactory<CdsStoreContext> contexts)
     /// <summary>Multi-row parameterized INSERTs on the context's connection and transaction.</summary>
     private sealed class Inserter(CdsStoreContext db, DbTransaction transaction)
     {
+        /// <summary>
+        /// Rows per statement. SQLite finds each named parameter by a linear scan of the statement's names, so binding
+        /// costs grow with the square of the parameters per statement (a 250-row statement made SQLite's name
+        /// comparisons 12 % of the whole service's CPU, BENCHMARKS.md): a few rows per statement, prepared once per
+        /// table and re-executed. PostgreSQL pays a round trip per statement instead, so it takes many rows at once
+        /// (well under its 65,535 parameters).
+        /// </summary>
+        private readonly int _rowsPerStatement = db.Provider == StoreProvider.Sqlite ? 8 : 250;
+
         private readonly Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter? _guid =
             db.GetService<IRelationalTypeMappingSource>().FindMapping(typeof(Guid))?.Converter;
 
@@ -72,30 +79,50 @@ public sealed class AuditStore(IDbContextFactory<CdsStoreContext> contexts)
 
         public async Task RowsAsync<T>(string table, string[] columns, IReadOnlyList<T> rows, Func<T, object?[]> values, CancellationToken ct)
         {
-            for (var start = 0; start < rows.Count; start += RowsPerStatement)
+            DbCommand? full = null;
+            try
             {
-                var count = Math.Min(RowsPerStatement, rows.Count - start);
-                await using var command = transaction.Connection!.CreateCommand();
-                command.Transaction = transaction;
-                var sql = new StringBuilder($"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ");
-                for (var r = 0; r < count; r++)
+                for (var start = 0; start < rows.Count; start += _rowsPerStatement)
                 {
-                    var row = values(rows[start + r]);
-                    sql.Append(r == 0 ? "(" : ", (");
-                    for (var c = 0; c < columns.Length; c++)
+                    var count = Math.Min(_rowsPerStatement, rows.Count - start);
+                    // Full chunks reuse one prepared command; only a last, shorter chunk needs its own.
+                    var command = count == _rowsPerStatement ? full ??= Create(table, columns, count) : Create(table, columns, count);
+                    for (var r = 0; r < count; r++)
                     {
-                        var name = $"@p{r * columns.Length + c}";
-                        sql.Append(c == 0 ? name : ", " + name);
-                        var parameter = command.CreateParameter();
-                        parameter.ParameterName = name;
-                        parameter.Value = row[c] ?? DBNull.Value;
-                        command.Parameters.Add(parameter);
+                        var row = values(rows[start + r]);
+                        for (var c = 0; c < columns.Length; c++)
+                            command.Parameters[r * columns.Length + c].Value = row[c] ?? DBNull.Value;
                     }
-                    sql.Append(')');
+                    await command.ExecuteNonQueryAsync(ct);
+                    if (command != full) await command.DisposeAsync();
                 }
-                command.CommandText = sql.ToString();
-                await command.ExecuteNonQueryAsync(ct);
             }
+            finally
+            {
+                if (full is not null) await full.DisposeAsync();
+            }
+        }
+
+        private DbCommand Create(string table, string[] columns, int count)
+        {
+            var command = transaction.Connection!.CreateCommand();
+            command.Transaction = transaction;
+            var sql = new StringBuilder($"INSERT INTO {table} ({string.Join(", ", columns)}) VALUES ");
+            for (var r = 0; r < count; r++)
+            {
+                sql.Append(r == 0 ? "(" : ", (");
+                for (var c = 0; c < columns.Length; c++)
+                {
+                    var name = $"@p{r * columns.Length + c}";
+                    sql.Append(c == 0 ? name : ", " + name);
+                    var parameter = command.CreateParameter();
+                    parameter.ParameterName = name;
+                    command.Parameters.Add(parameter);
+                }
+                sql.Append(')');
+            }
+            command.CommandText = sql.ToString();
+            return command;
         }
     }
 }
