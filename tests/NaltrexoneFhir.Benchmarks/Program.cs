@@ -11,6 +11,8 @@ using NaltrexoneFhir.Benchmarks.Http;
 // benchmark itself breaks (a crash, a failed rule, a non-200 answer), never because a figure is slow.
 var mode = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal) && !int.TryParse(a, out _)) ?? "all";
 var quick = args.Contains("--quick");
+// Positional arguments after the mode (patient shape, seconds, url, rate) for the tool modes below.
+var positional = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
 int? connections = Option("--connections") is { } c ? int.Parse(c, System.Globalization.CultureInfo.InvariantCulture) : null;
 double? seconds = Option("--duration") is { } d ? double.Parse(d, System.Globalization.CultureInfo.InvariantCulture) : null;
 var forceDotnetClient = Option("--client") == "dotnet";
@@ -18,7 +20,6 @@ if (mode == "profile")
 {
     // Not a benchmark: loops the whole handler path for one patient, for dotnet-trace and quick before/after checks.
     // dotnet run -c Release --project tests/NaltrexoneFhir.Benchmarks -- profile [typical|medium|large] [seconds]
-    var positional = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
     var shape = PatientShape.Of(positional.ElementAtOrDefault(1) ?? "typical");
     var duration = TimeSpan.FromSeconds(double.Parse(positional.ElementAtOrDefault(2) ?? "10", System.Globalization.CultureInfo.InvariantCulture));
     var p = new HookPipeline();
@@ -67,7 +68,6 @@ if (mode == "rules")
 {
     // Per-rule cost over one built snapshot (µs per evaluation, findings materialized), most expensive first.
     // dotnet run -c Release --project tests/NaltrexoneFhir.Benchmarks -- rules [typical|medium|large]
-    var positional = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
     var p = new HookPipeline();
     using var read = p.Read(SyntheticPatient.OrderSign(PatientShape.Of(positional.ElementAtOrDefault(1) ?? "typical")));
     var data = p.Build(read);
@@ -90,7 +90,6 @@ if (mode == "rules")
 if (mode == "rate")
 {
     // Open-loop latency against a running service: -- rate <url> <requests per second> [seconds] (typical body).
-    var positional = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
     var url = new Uri(positional[1]);
     var rps = double.Parse(positional[2], System.Globalization.CultureInfo.InvariantCulture);
     var secs = double.Parse(positional.ElementAtOrDefault(3) ?? "20", System.Globalization.CultureInfo.InvariantCulture);
@@ -102,7 +101,6 @@ if (mode == "body")
 {
     // The synthetic request as JSON on stdout, for driving a running service by hand (wrk, curl, dotnet-trace).
     // dotnet run -c Release --project tests/NaltrexoneFhir.Benchmarks -- body [typical|medium|large] > body.json
-    var positional = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToArray();
     using var stdout = Console.OpenStandardOutput();
     stdout.Write(SyntheticPatient.OrderSign(PatientShape.Of(positional.ElementAtOrDefault(1) ?? "typical")));
     return 0;

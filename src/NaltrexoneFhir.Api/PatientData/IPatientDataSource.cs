@@ -17,25 +17,26 @@ public interface IPatientDataSource
     Task<PatientDataLoad> LoadAsync(HookRequest request, IReadOnlyList<DataKey> keys, CancellationToken ct);
 }
 
-/// <summary>The data read for each key, and the gaps (keys whose data is unavailable or incomplete, with the reason).</summary>
-public sealed record PatientDataLoad(IReadOnlyDictionary<string, PrefetchValue> Values, IReadOnlyList<DataGap> Gaps)
+/// <summary>
+/// The data read for each key, the gaps (keys whose data is unavailable or incomplete, with the reason), and the state
+/// each key had in the request's prefetch before any fallback (the audit's data origin, so it need not read the
+/// prefetch again).
+/// </summary>
+public sealed record PatientDataLoad(
+    IReadOnlyDictionary<string, PrefetchValue> Values,
+    IReadOnlyList<DataGap> Gaps,
+    IReadOnlyDictionary<string, PrefetchState> PrefetchStates)
 {
-    /// <summary>
-    /// The state each key had in the request's prefetch, before any fallback (for the audit's data origin). Null when
-    /// the source did not record it; the audit then reads the prefetch itself. Recording it here saves reading every
-    /// prefetch value twice per call (BENCHMARKS.md).
-    /// </summary>
-    public IReadOnlyDictionary<string, PrefetchState>? PrefetchStates { get; init; }
-
     /// <summary>Every unavailable value gets a gap, even if the source named none: a missing key is never silent.</summary>
-    public static PatientDataLoad Create(IReadOnlyDictionary<string, PrefetchValue> values, IEnumerable<DataGap> gaps)
+    public static PatientDataLoad Create(IReadOnlyDictionary<string, PrefetchValue> values, IEnumerable<DataGap> gaps,
+        IReadOnlyDictionary<string, PrefetchState> prefetchStates)
     {
         var list = gaps.ToList();
         foreach (var (key, value) in values)
             if (!value.IsAvailable && value.State != PrefetchState.Unreadable && list.All(g => g.Key != key))
                 list.Add(new DataGap(key, DataGapKind.Unavailable,
                     value.State == PrefetchState.OperationOutcome ? "the EHR could not run the prefetch query" : "not provided"));
-        return new PatientDataLoad(values, list);
+        return new PatientDataLoad(values, list, prefetchStates);
     }
 }
 
@@ -77,9 +78,7 @@ public sealed class PrefetchFirstPatientDataSource(
             values[name] = value;
             if (gap is not null) gaps.Add(gap);
         }
-        var states = new Dictionary<string, PrefetchState>(prefetched.Count, StringComparer.Ordinal);
-        foreach (var (key, value) in prefetched) states[key.Name] = value.State;
-        return PatientDataLoad.Create(values, gaps) with { PrefetchStates = states };
+        return PatientDataLoad.Create(values, gaps, prefetched.ToDictionary(p => p.Key.Name, p => p.Value.State, StringComparer.Ordinal));
     }
 
     private async Task<(string Key, PrefetchValue Value, DataGap? Gap)> ResolveAsync(

@@ -36,12 +36,7 @@ public sealed class AuditingPatientDataSource(IPatientDataSource inner, HookData
         var load = await inner.LoadAsync(request, keys, ct);
         var origins = new Dictionary<string, (string, string)>(StringComparer.Ordinal);
         foreach (var (key, value) in load.Values)
-        {
-            // The source records each key's prefetch state; only a source that does not is read again here.
-            var prefetched = load.PrefetchStates is { } states && states.TryGetValue(key, out var state) ? state
-                : PrefetchReader.Read(request.Prefetch.TryGetValue(key, out var raw) ? raw : null).State;
-            origins[key] = HookDataCapture.Describe(prefetched, value);
-        }
+            origins[key] = HookDataCapture.Describe(load.PrefetchStates.GetValueOrDefault(key, PrefetchState.Absent), value);
         capture.Record(origins);
         return load;
     }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using NaltrexoneFhir.Api.Hooks;
+using NaltrexoneFhir.Api.Tests.Support;
 using NaltrexoneFhir.Rules.Catalog;
 using NaltrexoneFhir.Rules.Engine;
 
@@ -10,14 +11,6 @@ namespace NaltrexoneFhir.Api.Tests.Hooks;
 [Collection(nameof(ApiCollection))]
 public sealed class CatalogueTests(CdsApiFactory factory)
 {
-    private static string RepoFile(params string[] parts)
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "NaltrexoneFhir.sln"))) dir = dir.Parent;
-        Assert.True(dir is not null, "NaltrexoneFhir.sln not found above the test output folder.");
-        return Path.Combine([dir!.FullName, .. parts]);
-    }
-
     private async Task<CatalogueDocument> GetCatalogue(HttpClient client)
     {
         var response = await client.GetAsync("/catalogue");
@@ -67,7 +60,7 @@ public sealed class CatalogueTests(CdsApiFactory factory)
     {
         var doc = await GetCatalogue(factory.CreateClient());
         var expected = RulesMarkdown.Render(doc);
-        var path = RepoFile("docs", "rules.md");
+        var path = RepoFiles.Path("docs", "rules.md");
         if (Environment.GetEnvironmentVariable("UPDATE_DOCS") == "1")
         {
             Directory.CreateDirectory(Path.GetDirectoryName(path)!);
@@ -84,7 +77,7 @@ public sealed class CatalogueTests(CdsApiFactory factory)
         const string begin = "<!-- rule-settings:begin (generated; see docs/rules.md) -->";
         const string end = "<!-- rule-settings:end -->";
         var table = RulesMarkdown.SettingsTable(RuleCatalogue.Settings(new RuleOptions()));
-        var path = RepoFile("README.md");
+        var path = RepoFiles.Path("README.md");
         var readme = (await File.ReadAllTextAsync(path)).ReplaceLineEndings("\n");
         var i = readme.IndexOf(begin, StringComparison.Ordinal);
         var j = readme.IndexOf(end, StringComparison.Ordinal);

@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
+using NaltrexoneFhir.Api.Tests.Support;
 
 namespace NaltrexoneFhir.Api.Tests.Operations;
 
@@ -10,16 +11,14 @@ namespace NaltrexoneFhir.Api.Tests.Operations;
 /// </summary>
 public sealed partial class DockerfileTests
 {
-    private static readonly string Root = FindRoot();
-
     [Fact]
     public void RestoreLayer_CopiesEveryProjectTheApiReferences()
     {
-        var dockerfile = File.ReadAllText(Path.Combine(Root, "src", "NaltrexoneFhir.Api", "Dockerfile"));
+        var dockerfile = File.ReadAllText(RepoFiles.Path("src", "NaltrexoneFhir.Api", "Dockerfile"));
         var copied = CopyLine().Matches(dockerfile).Select(m => m.Groups["path"].Value).ToHashSet(StringComparer.Ordinal);
 
-        var needed = ProjectClosure(Path.Combine(Root, "src", "NaltrexoneFhir.Api", "NaltrexoneFhir.Api.csproj"))
-            .Select(p => Path.GetRelativePath(Root, p).Replace('\\', '/'))
+        var needed = ProjectClosure(RepoFiles.Path("src", "NaltrexoneFhir.Api", "NaltrexoneFhir.Api.csproj"))
+            .Select(p => Path.GetRelativePath(RepoFiles.Root, p).Replace('\\', '/'))
             .ToList();
 
         Assert.True(needed.Count >= 6, $"expected the API and its referenced projects, found {needed.Count}");
@@ -29,7 +28,7 @@ public sealed partial class DockerfileTests
     [Fact]
     public void Publish_IsReadyToRun()
     {
-        var dockerfile = File.ReadAllText(Path.Combine(Root, "src", "NaltrexoneFhir.Api", "Dockerfile"));
+        var dockerfile = File.ReadAllText(RepoFiles.Path("src", "NaltrexoneFhir.Api", "Dockerfile"));
         Assert.Contains("-p:PublishReadyToRun=true", dockerfile);
         Assert.Contains("--use-current-runtime", dockerfile);
     }
@@ -45,13 +44,6 @@ public sealed partial class DockerfileTests
                 pending.Push(Path.GetFullPath(Path.Combine(Path.GetDirectoryName(p)!, reference.Attribute("Include")!.Value.Replace('\\', '/'))));
         }
         return seen;
-    }
-
-    private static string FindRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "NaltrexoneFhir.sln"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("NaltrexoneFhir.sln not found above the test output folder.");
     }
 
     [GeneratedRegex(@"^COPY\s+(?<path>src/\S+\.csproj)\s", RegexOptions.Multiline)]
