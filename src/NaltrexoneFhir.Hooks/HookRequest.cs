@@ -32,8 +32,8 @@ public sealed record HookRequest
     public IReadOnlyList<string>? Selections { get; init; }
     /// <summary>Root-level primitive context fields, for prefetch template tokens.</summary>
     public required IReadOnlyDictionary<string, string> ContextTokens { get; init; }
-    /// <summary>Prefetch key → raw value. A key that is absent from the request is absent here.</summary>
-    public IReadOnlyDictionary<string, JsonElement> Prefetch { get; init; } = new Dictionary<string, JsonElement>();
+    /// <summary>Prefetch key → raw value (read by the data layer). A key that is absent from the request is absent here.</summary>
+    public IReadOnlyDictionary<string, RawJson> Prefetch { get; init; } = new Dictionary<string, RawJson>();
 }
 
 /// <summary>
@@ -42,7 +42,11 @@ public sealed record HookRequest
 /// </summary>
 public static class HookRequestParser
 {
-    public static (HookRequest? Request, IReadOnlyList<RequestIssue> Issues) Parse(JsonElement root, string expectedHook)
+    /// <param name="root">The body.</param>
+    /// <param name="expectedHook">The hook the called service handles.</param>
+    /// <param name="prefetch">The prefetch values when the body was read by <see cref="HookBody"/> and they were kept
+    /// apart (the root's own <c>prefetch</c> is then an empty placeholder); null to take them from <paramref name="root"/>.</param>
+    public static (HookRequest? Request, IReadOnlyList<RequestIssue> Issues) Parse(JsonElement root, string expectedHook, IReadOnlyDictionary<string, RawJson>? prefetch = null)
     {
         var issues = new List<RequestIssue>();
         if (root.ValueKind != JsonValueKind.Object)
@@ -111,13 +115,17 @@ public static class HookRequestParser
             }
         }
 
-        var prefetch = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
-        if (root.TryGetProperty("prefetch", out var pre) && pre.ValueKind != JsonValueKind.Null)
+        if (prefetch is null)
         {
-            if (pre.ValueKind != JsonValueKind.Object)
-                issues.Add(new("structure", "prefetch must be an object.", "prefetch"));
-            else
-                foreach (var p in pre.EnumerateObject()) prefetch[p.Name] = p.Value;
+            var fromRoot = new Dictionary<string, RawJson>(StringComparer.Ordinal);
+            if (root.TryGetProperty("prefetch", out var pre) && pre.ValueKind != JsonValueKind.Null)
+            {
+                if (pre.ValueKind != JsonValueKind.Object)
+                    issues.Add(new("structure", "prefetch must be an object.", "prefetch"));
+                else
+                    foreach (var p in pre.EnumerateObject()) fromRoot[p.Name] = RawJson.Of(p.Value);
+            }
+            prefetch = fromRoot;
         }
 
         if (issues.Count > 0) return (null, issues);

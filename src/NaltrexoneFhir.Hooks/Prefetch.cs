@@ -55,17 +55,20 @@ public sealed record PrefetchValue(PrefetchState State, IReadOnlyList<Resource> 
 public static class PrefetchReader
 {
     /// <summary>Reads one prefetch entry. A Bundle yields its entry resources; a single resource yields itself.</summary>
-    public static PrefetchValue Read(JsonElement? value)
+    public static PrefetchValue Read(JsonElement? value) => Read(value is { } v ? RawJson.Of(v) : null);
+
+    /// <summary>Reads one prefetch entry from its JSON text (see <see cref="HookBody"/>).</summary>
+    public static PrefetchValue Read(RawJson? value)
     {
         if (value is null) return PrefetchValue.AbsentValue;
         var v = value.Value;
-        if (v.ValueKind == JsonValueKind.Null) return PrefetchValue.NullValue;
-        if (v.ValueKind != JsonValueKind.Object)
-            return new(PrefetchState.Unreadable, [], $"expected a FHIR resource or null, found {v.ValueKind}");
+        if (v.Kind == JsonValueKind.Null) return PrefetchValue.NullValue;
+        if (v.Kind != JsonValueKind.Object)
+            return new(PrefetchState.Unreadable, [], $"expected a FHIR resource or null, found {v.Kind}");
         Resource resource;
         try
         {
-            resource = Fhir.Json.FhirJson.ReadForRules(v);
+            resource = Fhir.Json.FhirJson.ReadForRules(v.Utf8);
         }
         catch (JsonException ex)
         {

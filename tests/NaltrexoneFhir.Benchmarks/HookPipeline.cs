@@ -8,15 +8,15 @@ using NaltrexoneFhir.Terminology;
 namespace NaltrexoneFhir.Benchmarks;
 
 /// <summary>
-/// The path the API's hook handler runs for one call, without HTTP and DI: parse the body
-/// (<see cref="HookRequestParser"/>), classify the drafts, read the prefetch keys the triggered rules need
+/// The path the API's hook handler runs for one call, without HTTP and DI: read the body (<see cref="HookBody"/>,
+/// as the endpoint does), bind it (<see cref="HookRequestParser"/>), classify the drafts, read the prefetch keys the triggered rules need
 /// (<see cref="PrefetchReader"/>), build the snapshot (<see cref="PatientDataBuilder"/>), evaluate every rule
 /// (<see cref="RuleEngine"/>), compose the cards (<see cref="CardComposer"/>) and serialize the response.
 /// The singletons are built once, as the API builds them at start-up.
 /// </summary>
 public sealed class HookPipeline
 {
-    private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64 };
+    private const int MaxDepth = 64;
 
     public ValueSetIndex Terminology { get; } = ValueSetIndex.Embedded;
     public RuleOptions Options { get; } = new();
@@ -32,16 +32,16 @@ public sealed class HookPipeline
     }
 
     /// <summary>Parsed and read: what exists before rules run.</summary>
-    public sealed record ReadRequest(JsonDocument Document, HookRequest Request, TriggerContext Trigger, IReadOnlyDictionary<string, PrefetchValue> Values) : IDisposable
+    public sealed record ReadRequest(HookBody Body, HookRequest Request, TriggerContext Trigger, IReadOnlyDictionary<string, PrefetchValue> Values) : IDisposable
     {
-        public void Dispose() => Document.Dispose();
+        public void Dispose() => Body.Dispose();
     }
 
     /// <summary>Body → validated request → classified drafts → prefetch values for the needed keys.</summary>
     public ReadRequest Read(byte[] body, string hook = HookNames.OrderSign)
     {
-        var document = JsonDocument.Parse(body, DocumentOptions);
-        var (request, issues) = HookRequestParser.Parse(document.RootElement, hook);
+        var document = HookBody.Parse(body, MaxDepth);
+        var (request, issues) = HookRequestParser.Parse(document.RootElement, hook, document.Prefetch);
         if (request is null)
             throw new InvalidOperationException("Invalid benchmark request: " + string.Join("; ", issues.Select(i => i.Message)));
         var trigger = new TriggerContext(request.Hook, Builder.ClassifyDrafts(request));

@@ -39,7 +39,7 @@ public static class CdsEndpoints
         if (problem is not null) return problem;
         using (body)
         {
-            var result = await mediator.Send(new EvaluateHook.Request(service, body!.RootElement), http.RequestAborted);
+            var result = await mediator.Send(new EvaluateHook.Request(service, body!.RootElement, body.Prefetch), http.RequestAborted);
             return result switch
             {
                 HookResult.Ok ok => TypedResults.Json(ok.Response, CdsJsonContext.Default.CdsResponse),
@@ -54,7 +54,8 @@ public static class CdsEndpoints
     /// Reads the body with a size limit (413) and a depth limit (400); malformed JSON is a 400, never a 500.
     /// The bytes go into one pooled buffer sized from Content-Length (grown only for chunked bodies), which the
     /// returned <see cref="JsonBody"/> gives back when disposed: a growing MemoryStream allocated and copied about four
-    /// times the body per call (BENCHMARKS.md).
+    /// times the body per call (BENCHMARKS.md). The prefetch values are kept apart as slices of that buffer
+    /// (<see cref="HookBody"/>), not put into the document.
     /// </summary>
     internal static async Task<(JsonBody? Body, IResult? Problem)> ReadBodyAsync(HttpContext http, CdsOptions options)
     {
@@ -78,8 +79,8 @@ public static class CdsEndpoints
             }
             if (length == 0)
                 return (null, Outcomes.Result(StatusCodes.Status400BadRequest, "required", "The request body is empty; a CDS Hooks request (JSON) is required."));
-            var doc = JsonDocument.Parse(buffer.AsMemory(0, length), new JsonDocumentOptions { MaxDepth = options.MaxJsonDepth });
-            var body = new JsonBody(doc, buffer);
+            var parsed = HookBody.Parse(buffer.AsMemory(0, length), options.MaxJsonDepth);
+            var body = new JsonBody(parsed, buffer);
             buffer = null!; // owned by the body now
             return (body, null);
         }
@@ -101,17 +102,18 @@ public static class CdsEndpoints
 }
 
 /// <summary>A request body parsed as JSON over a pooled buffer; disposing it disposes the document and returns the buffer.</summary>
-public sealed class JsonBody(JsonDocument document, byte[] buffer) : IDisposable
+public sealed class JsonBody(HookBody body, byte[] buffer) : IDisposable
 {
     private byte[]? _buffer = buffer;
 
-    public JsonDocument Document { get; } = document;
+    public JsonElement RootElement => body.RootElement;
 
-    public JsonElement RootElement => Document.RootElement;
+    /// <summary>The prefetch values as slices of the buffer (see <see cref="HookBody.Prefetch"/>).</summary>
+    public IReadOnlyDictionary<string, RawJson>? Prefetch => body.Prefetch;
 
     public void Dispose()
     {
-        Document.Dispose();
+        body.Dispose();
         if (Interlocked.Exchange(ref _buffer, null) is { } b) ArrayPool<byte>.Shared.Return(b);
     }
 }

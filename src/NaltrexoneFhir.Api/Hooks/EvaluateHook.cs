@@ -23,12 +23,13 @@ public abstract record HookResult
 /// <summary>One hook call: bind and validate the body, load the data the triggered rules need, evaluate, compose cards.</summary>
 public static class EvaluateHook
 {
-    public sealed record Request(CdsService Service, JsonElement Body) : IRequest<HookResult>, IValidatable<HookResult>
+    /// <param name="Prefetch">The prefetch values when they were kept apart from <paramref name="Body"/> (<see cref="HookBody"/>).</param>
+    public sealed record Request(CdsService Service, JsonElement Body, IReadOnlyDictionary<string, RawJson>? Prefetch = null) : IRequest<HookResult>, IValidatable<HookResult>
     {
         private (HookRequest? Request, IReadOnlyList<RequestIssue> Issues)? _bound;
 
         /// <summary>The body bound to a <see cref="HookRequest"/> (parsed once, on first use).</summary>
-        public (HookRequest? Request, IReadOnlyList<RequestIssue> Issues) Bound => _bound ??= HookRequestParser.Parse(Body, Service.Hook);
+        public (HookRequest? Request, IReadOnlyList<RequestIssue> Issues) Bound => _bound ??= HookRequestParser.Parse(Body, Service.Hook, Prefetch);
 
         public HookResult? Validate() => Bound.Issues.Count > 0 ? new HookResult.Invalid(Bound.Issues) : null;
     }

@@ -26,10 +26,17 @@ public sealed class AuditWriter(
         await Task.Yield();
         var ready = await readiness.WaitAsync(stoppingToken);
         var batchSize = options.Value.BatchSize;
+        var linger = options.Value.FlushInterval;
         var batch = new List<HookCallRow>(batchSize);
         // Not cancelled by stoppingToken: after Complete() this returns false only once the queue is empty.
         while (await queue.Reader.WaitToReadAsync(CancellationToken.None))
         {
+            // Let a batch gather (never while stopping: then everything left is written at once).
+            if (linger > TimeSpan.Zero && queue.Reader.Count < batchSize && !stoppingToken.IsCancellationRequested)
+            {
+                try { await Task.Delay(linger, stoppingToken); }
+                catch (OperationCanceledException) { /* stopping: write now */ }
+            }
             while (batch.Count < batchSize && queue.Reader.TryRead(out var record)) batch.Add(record);
             if (!ready || !await WriteAsync(batch, stoppingToken))
             {

@@ -33,6 +33,13 @@ public sealed class AuditOptions
     /// <summary>Records written per transaction.</summary>
     [Range(1, 10_000)] public int BatchSize { get; set; } = 200;
 
+    /// <summary>
+    /// How long the writer lets records gather after the first one arrives, so that a busy service commits one
+    /// transaction per interval instead of one per few calls (each commit is a WAL write, an EF context and the
+    /// feedback-link query; BENCHMARKS.md). A full batch is written at once; zero writes as soon as records arrive.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:10")] public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>First wait after a failed write; doubles up to <see cref="MaxRetryDelay"/>.</summary>
     [Range(typeof(TimeSpan), "00:00:00.010", "00:10:00")] public TimeSpan MinRetryDelay { get; set; } = TimeSpan.FromMilliseconds(100);
 

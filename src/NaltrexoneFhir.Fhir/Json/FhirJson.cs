@@ -65,6 +65,10 @@ public static class FhirJson
         return ReadResource(element);
     }
 
+    /// <summary>As <see cref="ReadForRules(JsonElement)"/>, from the resource's JSON text (one JSON object).</summary>
+    public static Resource ReadForRules(ReadOnlySpan<byte> utf8Json) =>
+        FhirFastReader.TryRead(utf8Json) ?? ReadResource(utf8Json);
+
     public static Resource ReadResource(ReadOnlySpan<byte> utf8Json)
     {
         try

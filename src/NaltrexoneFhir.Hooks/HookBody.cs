@@ -1,0 +1,156 @@
+using System.Buffers;
+using System.Runtime.InteropServices;
+using System.Text.Json;
+
+namespace NaltrexoneFhir.Hooks;
+
+/// <summary>
+/// One JSON value kept as its UTF-8 text (a slice of the request body, or a <see cref="JsonElement"/>'s own bytes),
+/// read later by whoever needs it. Valid as long as the body or document it points into.
+/// </summary>
+public readonly struct RawJson
+{
+    private readonly JsonElement? _element;
+    private readonly ReadOnlyMemory<byte> _utf8;
+
+    /// <summary>A slice of a body already checked to be well-formed JSON, holding exactly one value of <paramref name="kind"/>.</summary>
+    public RawJson(ReadOnlyMemory<byte> utf8, JsonValueKind kind)
+    {
+        _utf8 = utf8;
+        Kind = kind;
+    }
+
+    private RawJson(JsonElement element)
+    {
+        _element = element;
+        Kind = element.ValueKind;
+    }
+
+    public static RawJson Of(JsonElement element) => new(element);
+
+    public JsonValueKind Kind { get; }
+
+    /// <summary>The value's JSON text (no copy).</summary>
+    public ReadOnlySpan<byte> Utf8 => _element is { } e ? JsonMarshal.GetRawUtf8Value(e) : _utf8.Span;
+}
+
+/// <summary>
+/// A hook request body read as JSON with its prefetch values kept apart. The prefetch is most of a request (the
+/// patient's record) and only the data layer reads it, with its own single-pass reader; building a
+/// <see cref="JsonDocument"/> over it as well tokenized and indexed the whole record a second time (BENCHMARKS.md).
+/// So one reader pass checks the whole body (well-formed, depth limit) and notes where each prefetch value lies, and
+/// the document is built over the rest of the body only — the <c>prefetch</c> object replaced by <c>{}</c>.
+/// </summary>
+public sealed class HookBody : IDisposable
+{
+    private byte[]? _rented;
+
+    private HookBody(JsonDocument document, IReadOnlyDictionary<string, RawJson>? prefetch, byte[]? rented)
+    {
+        Document = document;
+        Prefetch = prefetch;
+        _rented = rented;
+    }
+
+    /// <summary>The body as a document; when <see cref="Prefetch"/> is set, its <c>prefetch</c> member is an empty object.</summary>
+    public JsonDocument Document { get; }
+
+    public JsonElement RootElement => Document.RootElement;
+
+    /// <summary>
+    /// The prefetch values by key, as slices of the body, when the body's root object has exactly one
+    /// <c>prefetch</c> member and it is an object; null otherwise (the document then holds the body unchanged).
+    /// </summary>
+    public IReadOnlyDictionary<string, RawJson>? Prefetch { get; }
+
+    /// <summary>
+    /// Reads <paramref name="body"/> (which must outlive the result). Throws <see cref="JsonException"/> for malformed
+    /// JSON or nesting deeper than <paramref name="maxDepth"/>, exactly as <see cref="JsonDocument.Parse(ReadOnlyMemory{byte}, JsonDocumentOptions)"/> does.
+    /// </summary>
+    public static HookBody Parse(ReadOnlyMemory<byte> body, int maxDepth)
+    {
+        var scan = Scan(body.Span, maxDepth, out var start, out var end);
+        var options = new JsonDocumentOptions { MaxDepth = maxDepth };
+        if (scan is null) return new HookBody(JsonDocument.Parse(body, options), null, null);
+
+        var prefetch = new Dictionary<string, RawJson>(scan.Count, StringComparer.Ordinal);
+        foreach (var (name, kind, from, to) in scan) prefetch[name] = new RawJson(body[from..to], kind);
+
+        // The body with the prefetch object replaced by {}: the bytes around it, copied once.
+        var rest = body.Length - (end - start) + 2;
+        var rented = ArrayPool<byte>.Shared.Rent(rest);
+        try
+        {
+            var span = body.Span;
+            span[..start].CopyTo(rented);
+            rented[start] = (byte)'{';
+            rented[start + 1] = (byte)'}';
+            span[end..].CopyTo(rented.AsSpan(start + 2));
+            var document = JsonDocument.Parse(rented.AsMemory(0, rest), options);
+            return new HookBody(document, prefetch, rented);
+        }
+        catch
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Checks the whole body and finds the root's <c>prefetch</c> object: its byte range and each member's name, kind
+    /// and byte range. Null when the root is not an object (the document parse reports it) or there is no single
+    /// object-valued <c>prefetch</c>.
+    /// </summary>
+    private static List<(string Name, JsonValueKind Kind, int From, int To)>? Scan(ReadOnlySpan<byte> body, int maxDepth, out int start, out int end)
+    {
+        start = end = -1;
+        var r = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = maxDepth });
+        if (!r.Read() || r.TokenType != JsonTokenType.StartObject) return null;
+        List<(string, JsonValueKind, int, int)>? members = null;
+        var prefetchMembers = 0;
+        while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
+        {
+            var isPrefetch = r.ValueTextEquals("prefetch"u8);
+            r.Read();
+            // Only the first prefetch member is taken apart; a second one makes the result null (below), leaving
+            // duplicates to the document's own rules.
+            if (!isPrefetch || ++prefetchMembers > 1 || r.TokenType != JsonTokenType.StartObject)
+            {
+                r.Skip();
+                continue;
+            }
+            members = [];
+            var from = (int)r.TokenStartIndex;
+            while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
+            {
+                var name = r.GetString()!;
+                r.Read();
+                var kind = Kind(r.TokenType);
+                var valueStart = (int)r.TokenStartIndex;
+                r.Skip();
+                members.Add((name, kind, valueStart, (int)r.BytesConsumed));
+            }
+            (start, end) = (from, (int)r.BytesConsumed);
+        }
+        // Anything after the root value other than whitespace throws here, as in the document parse.
+        r.Read();
+        return prefetchMembers == 1 ? members : null;
+    }
+
+    private static JsonValueKind Kind(JsonTokenType token) => token switch
+    {
+        JsonTokenType.StartObject => JsonValueKind.Object,
+        JsonTokenType.StartArray => JsonValueKind.Array,
+        JsonTokenType.String => JsonValueKind.String,
+        JsonTokenType.Number => JsonValueKind.Number,
+        JsonTokenType.True => JsonValueKind.True,
+        JsonTokenType.False => JsonValueKind.False,
+        _ => JsonValueKind.Null,
+    };
+
+    public void Dispose()
+    {
+        Document.Dispose();
+        if (Interlocked.Exchange(ref _rented, null) is { } b) ArrayPool<byte>.Shared.Return(b);
+    }
+}

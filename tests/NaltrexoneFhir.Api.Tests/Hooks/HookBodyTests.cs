@@ -1,0 +1,157 @@
+using System.Text;
+using System.Text.Json;
+using NaltrexoneFhir.Api.Tests.Support;
+using NaltrexoneFhir.Hooks;
+
+namespace NaltrexoneFhir.Api.Tests.Hooks;
+
+/// <summary>
+/// <see cref="HookBody"/> keeps the prefetch values out of the request's JSON document. Reading a body that way must
+/// bind to exactly the request a plain <see cref="JsonDocument"/> gives, and reject exactly the bodies it rejects.
+/// </summary>
+public sealed class HookBodyTests
+{
+    private const int MaxDepth = 64;
+
+    public static IEnumerable<object[]> RepositoryRequests() =>
+        Directory.EnumerateFiles(RepoFiles.Path("fhir-profiles", "examples", "hook-requests"), "*.json")
+            .Concat(Directory.EnumerateFiles(RepoFiles.Path("tests", "NaltrexoneFhir.Api.Tests", "Scenarios"), "request.json", SearchOption.AllDirectories))
+            .Select(f => new object[] { Path.GetRelativePath(RepoFiles.Root, f) });
+
+    [Theory]
+    [MemberData(nameof(RepositoryRequests))]
+    public void EveryRepositoryRequest_BindsAsFromTheWholeDocument(string file)
+    {
+        var bytes = File.ReadAllBytes(Path.Combine(RepoFiles.Root, file));
+        using var body = HookBody.Parse(bytes, MaxDepth);
+        using var whole = JsonDocument.Parse(bytes);
+        var hook = whole.RootElement.GetProperty("hook").GetString()!;
+        if (whole.RootElement.TryGetProperty("prefetch", out var pre) && pre.ValueKind == JsonValueKind.Object)
+        {
+            Assert.NotNull(body.Prefetch);
+            Assert.Equal("{}", body.RootElement.GetProperty("prefetch").GetRawText());
+        }
+        AssertSameBinding(Bind(whole.RootElement, hook, null), Bind(body.RootElement, hook, body.Prefetch));
+    }
+
+    [Fact]
+    public void PrefetchValues_KeepTheirKindAndExactText_AndTheRestOfTheBodyIsUnchanged()
+    {
+        var json = """{"hook":"order-sign","prefetch":{"a":{"resourceType":"Patient","id":"p1"},"b":null,"c":[1,{"x":2}],"d":"text","e":12.5e1,"f\u0041":true,"a":{"resourceType":"Patient","id":"last"}},"context":{"patientId":"p1"}}""";
+        using var body = HookBody.Parse(Encoding.UTF8.GetBytes(json), MaxDepth);
+        var prefetch = Assert.IsAssignableFrom<IReadOnlyDictionary<string, RawJson>>(body.Prefetch);
+        Assert.Equal(["a", "b", "c", "d", "e", "fA"], prefetch.Keys.Order(StringComparer.Ordinal));
+        // A repeated key: the last value wins, as when enumerating the document.
+        Assert.Equal("""{"resourceType":"Patient","id":"last"}""", Text(prefetch["a"]));
+        Assert.Equal(JsonValueKind.Object, prefetch["a"].Kind);
+        Assert.Equal((JsonValueKind.Null, "null"), (prefetch["b"].Kind, Text(prefetch["b"])));
+        Assert.Equal((JsonValueKind.Array, """[1,{"x":2}]"""), (prefetch["c"].Kind, Text(prefetch["c"])));
+        Assert.Equal((JsonValueKind.String, "\"text\""), (prefetch["d"].Kind, Text(prefetch["d"])));
+        Assert.Equal((JsonValueKind.Number, "12.5e1"), (prefetch["e"].Kind, Text(prefetch["e"])));
+        Assert.Equal(JsonValueKind.True, prefetch["fA"].Kind);
+        Assert.Equal("""{"hook":"order-sign","prefetch":{},"context":{"patientId":"p1"}}""", body.RootElement.GetRawText());
+    }
+
+    [Theory]
+    [InlineData("""{"prefetch":null}""")]
+    [InlineData("""{"prefetch":[{"resourceType":"Patient"}]}""")]
+    [InlineData("""{"prefetch":"x"}""")]
+    [InlineData("""{"prefetch":{"a":null},"prefetch":{"b":null}}""")]
+    [InlineData("""{"prefetch":null,"prefetch":{"b":null}}""")]
+    [InlineData("""{"context":{"prefetch":{"a":null}}}""")]
+    [InlineData("""[{"prefetch":{"a":null}}]""")]
+    public void NoSingleObjectPrefetchAtTheRoot_LeavesTheBodyWhole(string json)
+    {
+        using var body = HookBody.Parse(Encoding.UTF8.GetBytes(json), MaxDepth);
+        Assert.Null(body.Prefetch);
+        Assert.Equal(json, body.RootElement.GetRawText());
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("{")]
+    [InlineData("not json")]
+    [InlineData("""{"prefetch":{"a":{"resourceType":"Patient"}}""")]
+    [InlineData("""{"prefetch":{"a":{"resourceType":"Patient",}}}""")]
+    [InlineData("""{"prefetch":{"a":{"resourceType":"Patient"}}} trailing""")]
+    [InlineData("""{"prefetch":{"a":{"resourceType":"Patient"}}}{}""")]
+    [InlineData("""{"prefetch":{"a":{"x":"\u00"}}}""")]
+    [InlineData("""{"prefetch":{"a" {"resourceType":"Patient"}}}""")]
+    [InlineData("""{"prefetch":{"a":{/* comment */}}}""")]
+    [InlineData("""{"prefetch":{"a":{"resourceType":"Patient"}}}   """)]
+    [InlineData("""  {"hook":"order-sign","prefetch":{}}""")]
+    public void AcceptsAndRejectsExactlyWhatTheDocumentParserDoes(string json) => AssertSameVerdict(Encoding.UTF8.GetBytes(json));
+
+    [Theory]
+    [InlineData(63)]
+    [InlineData(64)]
+    [InlineData(65)]
+    [InlineData(500)]
+    public void DepthLimit_IsTheDocumentParsersInsideAndOutsidePrefetch(int depth)
+    {
+        var nested = new string('[', depth) + new string(']', depth);
+        AssertSameVerdict(Encoding.UTF8.GetBytes("{\"prefetch\":{\"a\":" + nested + "}}"), expectDepthError: depth > MaxDepth - 2);
+        AssertSameVerdict(Encoding.UTF8.GetBytes("{\"context\":" + nested + ",\"prefetch\":{\"a\":null}}"), expectDepthError: depth > MaxDepth - 1);
+    }
+
+    [Fact]
+    public void RandomMutationsOfASampleRequest_BindOrFailAsFromTheWholeDocument()
+    {
+        var sample = File.ReadAllBytes(RepoFiles.Path("fhir-profiles", "examples", "hook-requests", "order-sign-naltrexone-on-oxycodone.json"));
+        var random = new Random(20261202);
+        const string Alphabet = "{}[]\":,\\ 0123456789aeflnrstu-.";
+        for (var i = 0; i < 1500; i++)
+        {
+            var bytes = (byte[])sample.Clone();
+            for (var m = random.Next(1, 4); m > 0; m--)
+                bytes[random.Next(bytes.Length)] = (byte)Alphabet[random.Next(Alphabet.Length)];
+            var verdict = AssertSameVerdict(bytes);
+            if (verdict is null) continue;
+            using var whole = JsonDocument.Parse(bytes);
+            using var body = HookBody.Parse(bytes, MaxDepth);
+            AssertSameBinding(Bind(whole.RootElement, HookNames.OrderSign, null), Bind(body.RootElement, HookNames.OrderSign, body.Prefetch));
+        }
+    }
+
+    private static (HookRequest? Request, IReadOnlyList<RequestIssue> Issues) Bind(JsonElement root, string hook, IReadOnlyDictionary<string, RawJson>? prefetch) =>
+        HookRequestParser.Parse(root, hook, prefetch);
+
+    private static void AssertSameBinding((HookRequest? Request, IReadOnlyList<RequestIssue> Issues) expected, (HookRequest? Request, IReadOnlyList<RequestIssue> Issues) actual)
+    {
+        Assert.Equal(expected.Issues.Select(i => $"{i.Code}|{i.Expression}|{i.Message}"), actual.Issues.Select(i => $"{i.Code}|{i.Expression}|{i.Message}"));
+        Assert.Equal(expected.Request is null, actual.Request is null);
+        if (expected.Request is not { } e || actual.Request is not { } a) return;
+        Assert.Equal((e.Hook, e.HookInstance, e.PatientId, e.FhirServer, e.UserId, e.EncounterId), (a.Hook, a.HookInstance, a.PatientId, a.FhirServer, a.UserId, a.EncounterId));
+        Assert.Equal(e.DraftOrders.Select(d => d.Json.GetRawText()), a.DraftOrders.Select(d => d.Json.GetRawText()));
+        Assert.Equal(e.ContextTokens.OrderBy(t => t.Key, StringComparer.Ordinal), a.ContextTokens.OrderBy(t => t.Key, StringComparer.Ordinal));
+        Assert.Equal(e.Prefetch.Keys.Order(StringComparer.Ordinal), a.Prefetch.Keys.Order(StringComparer.Ordinal));
+        foreach (var (key, value) in e.Prefetch)
+        {
+            Assert.Equal(value.Kind, a.Prefetch[key].Kind);
+            Assert.Equal(Text(value), Text(a.Prefetch[key]));
+            // and the data layer reads the same thing from both
+            Assert.Equal(Describe(PrefetchReader.Read(value)), Describe(PrefetchReader.Read(a.Prefetch[key])));
+        }
+    }
+
+    private static string Describe(PrefetchValue v) =>
+        $"{v.State} {v.Problem} " + string.Join(",", v.Resources.Select(r => $"{r.TypeName}/{r.Id}"));
+
+    /// <summary>Both readers accept the body, or both reject it with the same position (null when rejected).</summary>
+    private static string? AssertSameVerdict(byte[] bytes, bool? expectDepthError = null)
+    {
+        JsonException? expected = null, actual = null;
+        try { JsonDocument.Parse(bytes, new JsonDocumentOptions { MaxDepth = MaxDepth }).Dispose(); }
+        catch (JsonException ex) { expected = ex; }
+        try { HookBody.Parse(bytes, MaxDepth).Dispose(); }
+        catch (JsonException ex) { actual = ex; }
+        Assert.Equal(expected is null, actual is null);
+        if (expected is null) return "accepted";
+        Assert.Equal((expected.LineNumber, expected.BytePositionInLine), (actual!.LineNumber, actual.BytePositionInLine));
+        Assert.Equal(expected.Message.Contains("depth", StringComparison.OrdinalIgnoreCase), actual.Message.Contains("depth", StringComparison.OrdinalIgnoreCase));
+        if (expectDepthError is { } depth) Assert.Equal(depth, actual.Message.Contains("depth", StringComparison.OrdinalIgnoreCase));
+        return null;
+    }
+
+    private static string Text(RawJson value) => Encoding.UTF8.GetString(value.Utf8);
+}
