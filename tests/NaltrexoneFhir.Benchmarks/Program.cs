@@ -49,15 +49,17 @@ if (mode == "profile")
         ("serialize", () => p.Run(body).Length),
     };
     var split = new List<string>();
-    var previousStage = 0.0;
+    double previousStage = 0, previousBytes = 0;
     foreach (var (name, run) in stages)
     {
         var calls = Math.Max(5, (int)Math.Min(n / 3, 2000));
         var w = System.Diagnostics.Stopwatch.StartNew();
+        var bytes0 = GC.GetAllocatedBytesForCurrentThread();
         for (var i = 0; i < calls; i++) run();
         var perCall = w.Elapsed.TotalMilliseconds * 1000 / calls;
-        split.Add($"{name} +{perCall - previousStage:0} µs");
-        previousStage = perCall;
+        var bytesPerCall = (GC.GetAllocatedBytesForCurrentThread() - bytes0) / (double)calls;
+        split.Add($"{name} +{perCall - previousStage:0} µs +{(bytesPerCall - previousBytes) / 1024:0.0} KB");
+        (previousStage, previousBytes) = (perCall, bytesPerCall);
     }
     Console.WriteLine($"  stages (cumulative differences): {string.Join(", ", split)}");
     Console.WriteLine($"{shape.Name}: {n} calls, {elapsed.TotalMilliseconds * 1000 / n:0} µs/call wall, {cpu.TotalMilliseconds * 1000 / n:0} µs/call CPU, " +

@@ -62,7 +62,7 @@ public static class Orders
 }
 
 /// <summary>Formatting for card text.</summary>
-public static class Text
+public static partial class Text
 {
     public static string Clip(string s, int max) => s.Length <= max ? s : s[..(max - 1)].TrimEnd() + "…";
 
@@ -79,11 +79,18 @@ public static class Text
     /// </summary>
     public static string Short(string label, int max = 40)
     {
-        var s = System.Text.RegularExpressions.Regex.Replace(label, @"^\s*\d+\s*HR\s+", "", System.Text.RegularExpressions.RegexOptions.IgnoreCase);
-        var m = System.Text.RegularExpressions.Regex.Match(s, @"\s\d");
+        var s = LeadingDuration().Replace(label, "");
+        var m = FirstNumber().Match(s);
         if (m.Success && m.Index > 2) s = s[..m.Index];
         return Clip(s.Trim(), max);
     }
+
+    // Source-generated (compiled once, no per-call regex cache lookup or construction).
+    [System.Text.RegularExpressions.GeneratedRegex(@"^\s*\d+\s*HR\s+", System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex LeadingDuration();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"\s\d")]
+    private static partial System.Text.RegularExpressions.Regex FirstNumber();
 
     public static string Date(FhirDateTime? d) => d is { IsValid: true } v ? v.DisplayDate : "date unknown";
 
