@@ -95,8 +95,8 @@ if (mode == "rate")
     var url = new Uri(positional[1]);
     var rps = double.Parse(positional[2], System.Globalization.CultureInfo.InvariantCulture);
     var secs = double.Parse(positional.ElementAtOrDefault(3) ?? "20", System.Globalization.CultureInfo.InvariantCulture);
-    var result = await LoadClient.FixedRateAsync("rate", url, SyntheticPatient.OrderSign(PatientShape.Typical), rps, TimeSpan.FromSeconds(secs), 256);
-    Console.WriteLine($"{result.Requests} requests, {result.Errors} errors, {result.RequestsPerSecond:0} req/s; {result.Latency}");
+    var result = OpenLoopClient.Run("rate", url, SyntheticPatient.OrderSign(PatientShape.Typical), rps, TimeSpan.FromSeconds(secs), 32);
+    Console.WriteLine($"{result.Requests} requests, {result.Errors} errors, {result.RequestsPerSecond:0} req/s; {result.Latency}; client CPU {OpenLoopClient.ClientCpu.TotalSeconds / secs:P0} of a core");
     return result.Errors > 0 ? 1 : 0;
 }
 if (mode == "body")

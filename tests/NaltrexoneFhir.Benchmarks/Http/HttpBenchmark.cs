@@ -65,19 +65,15 @@ public static class HttpBenchmark
         var svcRps = Median(svc.Select(x => x.RequestsPerSecond));
         var basRps = Median(bas.Select(x => x.RequestsPerSecond));
 
-        // 3. Latency at a fixed rate of half the measured maximum (open loop). The open-loop client is .NET and shares
-        // the 2 cores with the service; when wrk measured the maximum, the .NET client's own closed-loop maximum is
-        // measured too and the lower of the two is halved, so the run measures the service, not a saturated client.
-        var maxForRate = svcRps;
-        if (s.UseWrk)
-        {
-            var calibration = await LoadClient.ClosedLoopAsync("order-sign (typical, .NET client max)", service.OrderSign, typical, s.Connections, s.Duration);
-            rows.Add(calibration);
-            maxForRate = Math.Min(svcRps, calibration.RequestsPerSecond);
-        }
-        var rate = Math.Max(10, maxForRate / 2);
-        var fixedRate = await LoadClient.FixedRateAsync("order-sign (typical)", service.OrderSign, typical, rate, s.FixedRateDuration, Math.Max(64, s.Connections * 2));
+        // 3. Latency at a fixed rate of half the measured maximum (open loop, raw-socket client: OpenLoopClient), and
+        // the baseline route at the same rate in the same process: the latency floor at that load.
+        var rate = Math.Max(10, svcRps / 2);
+        var openLoopConnections = Math.Max(16, s.Connections);
+        var fixedRate = OpenLoopClient.Run("order-sign (typical)", service.OrderSign, typical, rate, s.FixedRateDuration, openLoopConnections);
+        var fixedRateCpu = OpenLoopClient.ClientCpu;
         rows.Add(fixedRate);
+        var fixedRateBaseline = OpenLoopClient.Run("baseline (same body)", service.Baseline, typical, rate, s.FixedRateDuration, openLoopConnections);
+        rows.Add(fixedRateBaseline);
 
         // 4. The large-history patient over HTTP, one call at a time.
         var largeRun = await LoadClient.SequentialAsync("order-sign (large history)", service.OrderSign, large, s.Quick ? 3 : 30);
@@ -93,7 +89,7 @@ public static class HttpBenchmark
                 $"| {x.Target} | {x.Tool} | {x.Mode} | {x.Requests} | {x.Errors} | {x.RequestsPerSecond:0} | {x.Latency.P50:0.00} | {x.Latency.P95:0.00} | {x.Latency.P99:0.00} | {x.Latency.Max:0.00} |"));
         report.WriteLine();
         report.WriteLine(FormattableString.Invariant($"**Throughput ratio, order-sign / baseline: {svcRps / basRps:P0}** (median {svcRps:0} vs {basRps:0} req/s; per round: {string.Join(", ", svc.Zip(bas, (a, b) => (a.RequestsPerSecond / b.RequestsPerSecond).ToString("P0", CultureInfo.InvariantCulture)))})."));
-        report.WriteLine(FormattableString.Invariant($"**Fixed rate {rate:0} req/s (half of the max {maxForRate:0} req/s): p99 {fixedRate.Latency.P99:0.00} ms** (p50 {fixedRate.Latency.P50:0.00}, p95 {fixedRate.Latency.P95:0.00}, max {fixedRate.Latency.Max:0.00}), measured from each request's scheduled start."));
+        report.WriteLine(FormattableString.Invariant($"**Fixed rate {rate:0} req/s (half of the max {svcRps:0} req/s): p99 {fixedRate.Latency.P99:0.00} ms** (p50 {fixedRate.Latency.P50:0.00}, p95 {fixedRate.Latency.P95:0.00}, max {fixedRate.Latency.Max:0.00}), measured from each request's scheduled start; the baseline route at the same rate: p99 {fixedRateBaseline.Latency.P99:0.00} ms (p50 {fixedRateBaseline.Latency.P50:0.00}). The open-loop client used {fixedRateCpu.TotalSeconds / s.FixedRateDuration.TotalSeconds:P0} of one core."));
         report.WriteLine(FormattableString.Invariant($"**Peak RSS (VmHWM): {peakAfterLoad:0} MB after the typical load**, {peakAfterLarge:0} MB after the large-history calls (current {currentRss:0} MB)."));
         report.WriteLine(FormattableString.Invariant($"Large-history over HTTP: median {largeRun.Latency.P50:0.0} ms per call (max {largeRun.Latency.Max:0.0} ms, {largeRun.Requests} calls)."));
         report.WriteLine($"Service log lines written: {service.OutputLines}.");

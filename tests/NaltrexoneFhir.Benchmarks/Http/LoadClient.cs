@@ -5,8 +5,8 @@ using System.Net.Http.Headers;
 namespace NaltrexoneFhir.Benchmarks.Http;
 
 /// <summary>
-/// A C# HTTP/1.1 load client (HttpClient + SocketsHttpHandler, keep-alive), used for the fixed-rate run and, when
-/// <c>wrk</c> is not installed, for the closed-loop runs.
+/// A C# HTTP/1.1 load client (HttpClient + SocketsHttpHandler, keep-alive), used for the sequential large-history
+/// calls and, when <c>wrk</c> is not installed, for the closed-loop runs (fixed rate: <see cref="OpenLoopClient"/>).
 /// </summary>
 public static class LoadClient
 {
@@ -38,37 +38,6 @@ public static class LoadClient
         return new LoadResult(target, "C# client", "closed loop", connections, seconds, all.Count + errors, errors, Latency.FromTicks(all));
     }
 
-    /// <summary>
-    /// Open loop at a fixed rate: request i is scheduled at start + i/rate and sent then whatever happened to the
-    /// others; its latency is measured from its scheduled time, so queueing behind a slow answer counts
-    /// (coordinated-omission-aware, like wrk2). Includes up to ~1 ms of client timer granularity.
-    /// </summary>
-    public static async Task<LoadResult> FixedRateAsync(string target, Uri url, byte[] body, double rate, TimeSpan duration, int maxConnections)
-    {
-        using var client = NewClient(maxConnections);
-        var total = Math.Max(1, (int)(rate * duration.TotalSeconds));
-        var latencies = new long[total];
-        var inFlight = new Task[total];
-        var interval = Stopwatch.Frequency / rate;
-        var start = Stopwatch.GetTimestamp();
-        var next = 0;
-        while (next < total)
-        {
-            var now = Stopwatch.GetTimestamp();
-            while (next < total && start + (long)(next * interval) <= now)
-            {
-                var i = next++;
-                var due = start + (long)(i * interval);
-                inFlight[i] = FireAsync(client, url, body, latencies, i, due);
-            }
-            if (next < total) await Task.Delay(1);
-        }
-        await Task.WhenAll(inFlight);
-        var seconds = total / rate;
-        var ok = latencies.Where(l => l >= 0).ToList();
-        return new LoadResult(target, "C# open-loop client", $"fixed rate {rate:0} req/s", maxConnections, seconds, total, total - ok.Count, Latency.FromTicks(ok));
-    }
-
     /// <summary>Sequential requests (one at a time), e.g. for the large-history patient over HTTP.</summary>
     public static async Task<LoadResult> SequentialAsync(string target, Uri url, byte[] body, int count)
     {
@@ -84,12 +53,6 @@ public static class LoadClient
         }
         var seconds = (Stopwatch.GetTimestamp() - start) / (double)Stopwatch.Frequency;
         return new LoadResult(target, "C# client", "sequential", 1, seconds, count, errors, Latency.FromTicks(list));
-    }
-
-    private static async Task FireAsync(HttpClient client, Uri url, byte[] body, long[] latencies, int i, long due)
-    {
-        await Task.Yield(); // never run the send on the scheduling loop
-        latencies[i] = await SendAsync(client, url, body) ? Stopwatch.GetTimestamp() - due : -1;
     }
 
     private static async Task<bool> SendAsync(HttpClient client, Uri url, byte[] body)

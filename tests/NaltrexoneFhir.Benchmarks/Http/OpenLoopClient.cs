@@ -1,0 +1,175 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace NaltrexoneFhir.Benchmarks.Http;
+
+/// <summary>
+/// Latency at a fixed request rate, open loop (as wrk2 measures it; wrk2 is not in Debian): request <c>i</c> is due at
+/// start + i/rate and its latency runs from that due time to the last byte of its answer, so waiting behind a slow
+/// answer counts (coordinated omission is not hidden).
+/// <para>
+/// Built to cost the machine as little as possible, because it shares the 2 cores with the service: a few threads,
+/// each with one keep-alive connection and blocking sockets, send one pre-built request (headers and body in one
+/// buffer) and read the answer by its framing (Content-Length or chunked), sleeping with <c>usleep</c> until the next
+/// due time. The first version used HttpClient and a 1 ms timer loop; against the constant baseline route at a tenth
+/// of its capacity it alone measured p50 3.6 ms and p99 13 ms, more than the target it was meant to check
+/// (BENCHMARKS.md). Requests are taken in order by whichever connection is free; when all are busy, later requests
+/// wait, and that wait is part of their latency.
+/// </para>
+/// </summary>
+public static class OpenLoopClient
+{
+    public static LoadResult Run(string target, Uri url, byte[] body, double rate, TimeSpan duration, int connections)
+    {
+        var request = BuildRequest(url, body);
+        var total = Math.Max(1, (int)(rate * duration.TotalSeconds));
+        var latencies = new long[total];
+        Array.Fill(latencies, -1);
+        var interval = Stopwatch.Frequency / rate;
+        var next = -1;
+        var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+        var start = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 20; // 50 ms for the threads to connect
+        var threads = Enumerable.Range(0, Math.Clamp(connections, 1, total)).Select(_ => new Thread(() =>
+        {
+            using var connection = new Connection(url);
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < total)
+            {
+                var due = start + (long)(i * interval);
+                SleepUntil(due);
+                latencies[i] = connection.Send(request) ? Stopwatch.GetTimestamp() - due : -1;
+            }
+        }) { IsBackground = true, Name = "open-loop" }).ToList();
+        foreach (var t in threads) t.Start();
+        foreach (var t in threads) t.Join();
+        ClientCpu = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
+        var ok = latencies.Where(l => l >= 0).ToList();
+        return new LoadResult(target, "open-loop client (raw sockets)", $"fixed rate {rate:0} req/s", connections, total / rate, total, total - ok.Count, Latency.FromTicks(ok));
+    }
+
+    /// <summary>The client's own CPU time during the last <see cref="Run"/> (reported beside the figures).</summary>
+    public static TimeSpan ClientCpu { get; private set; }
+
+    private static byte[] BuildRequest(Uri url, byte[] body)
+    {
+        var head = Encoding.ASCII.GetBytes(
+            $"POST {url.PathAndQuery} HTTP/1.1\r\nHost: {url.Authority}\r\nContent-Type: application/json\r\nContent-Length: {body.Length}\r\n\r\n");
+        return [.. head, .. body];
+    }
+
+    private static void SleepUntil(long due)
+    {
+        while (true)
+        {
+            var micros = (due - Stopwatch.GetTimestamp()) * 1_000_000 / Stopwatch.Frequency;
+            if (micros <= 0) return;
+            if (OperatingSystem.IsLinux()) usleep((uint)Math.Min(micros, 100_000));
+            else Thread.Sleep(TimeSpan.FromMicroseconds(micros));
+        }
+    }
+
+    [DllImport("libc", SetLastError = false)]
+    private static extern int usleep(uint microseconds);
+
+    /// <summary>One keep-alive HTTP/1.1 connection, reconnected after an error.</summary>
+    private sealed class Connection(Uri url) : IDisposable
+    {
+        private Socket? _socket;
+        private readonly byte[] _buffer = new byte[64 * 1024];
+
+        public bool Send(byte[] request)
+        {
+            try
+            {
+                _socket ??= Connect();
+                _socket.Send(request);
+                return ReadResponse(_socket);
+            }
+            catch (SocketException)
+            {
+                Reset();
+                return false;
+            }
+            catch (IOException)
+            {
+                Reset();
+                return false;
+            }
+        }
+
+        private Socket Connect()
+        {
+            var s = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            s.Connect(url.Host, url.Port);
+            return s;
+        }
+
+        private void Reset()
+        {
+            _socket?.Dispose();
+            _socket = null;
+        }
+
+        /// <summary>Reads one answer; true for a 200. Handles Content-Length and chunked bodies.</summary>
+        private bool ReadResponse(Socket s)
+        {
+            var length = 0;
+            int headerEnd;
+            while ((headerEnd = _buffer.AsSpan(0, length).IndexOf("\r\n\r\n"u8)) < 0)
+                length += Receive(s, length);
+            var headers = Encoding.ASCII.GetString(_buffer, 0, headerEnd);
+            var ok = headers.StartsWith("HTTP/1.1 200", StringComparison.Ordinal);
+            var bodyStart = headerEnd + 4;
+            var contentLength = HeaderValue(headers, "content-length");
+            if (contentLength is not null)
+            {
+                var remaining = int.Parse(contentLength, System.Globalization.CultureInfo.InvariantCulture) - (length - bodyStart);
+                while (remaining > 0) remaining -= Receive(s, 0);
+            }
+            else if (HeaderValue(headers, "transfer-encoding")?.Contains("chunked", StringComparison.OrdinalIgnoreCase) == true)
+            {
+                // Keep only the unread tail; the last chunk is "0\r\n\r\n".
+                var tail = length - bodyStart;
+                Buffer.BlockCopy(_buffer, bodyStart, _buffer, 0, tail);
+                length = tail;
+                while (!EndsChunked(_buffer.AsSpan(0, length)))
+                {
+                    if (length > _buffer.Length - 4096)
+                    {
+                        // Keep the last bytes only: enough to see the terminator.
+                        Buffer.BlockCopy(_buffer, length - 16, _buffer, 0, 16);
+                        length = 16;
+                    }
+                    length += Receive(s, length);
+                }
+            }
+            if (HeaderValue(headers, "connection") == "close") Reset();
+            return ok;
+        }
+
+        private static bool EndsChunked(ReadOnlySpan<byte> data) =>
+            data.EndsWith("\r\n0\r\n\r\n"u8) || data.SequenceEqual("0\r\n\r\n"u8);
+
+        private int Receive(Socket s, int offset)
+        {
+            var n = s.Receive(_buffer, offset, _buffer.Length - offset, SocketFlags.None);
+            if (n == 0) throw new IOException("The service closed the connection.");
+            return n;
+        }
+
+        private static string? HeaderValue(string headers, string name)
+        {
+            foreach (var line in headers.Split("\r\n"))
+            {
+                var colon = line.IndexOf(':');
+                if (colon > 0 && line.AsSpan(0, colon).Trim().Equals(name, StringComparison.OrdinalIgnoreCase))
+                    return line[(colon + 1)..].Trim();
+            }
+            return null;
+        }
+
+        public void Dispose() => _socket?.Dispose();
+    }
+}
