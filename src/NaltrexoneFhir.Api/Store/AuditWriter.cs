@@ -7,6 +7,12 @@ namespace NaltrexoneFhir.Api.Store;
 /// Drains the audit queue into the store in batches. While the database is down it keeps the current batch and
 /// retries with capped exponential back-off (new records wait in the bounded queue). On shutdown the queue is closed
 /// and everything in it is written; if the store is not writable then, the rest is counted as dropped and logged.
+/// <para>
+/// The writer runs on its own thread at a lower OS priority (<see cref="AuditOptions.WriterNice"/>): its batches are
+/// CPU work (SQLite inserts) that would otherwise take a core from hook calls for tens of milliseconds at a time and
+/// show up in their tail latency (BENCHMARKS.md). Its continuations stay on that thread (a one-thread
+/// synchronization context), so the lower priority covers the writing itself.
+/// </para>
 /// </summary>
 public sealed class AuditWriter(
     AuditQueue queue,
@@ -21,9 +27,11 @@ public sealed class AuditWriter(
         await base.StopAsync(cancellationToken);
     }
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        BackgroundThread.Run("audit-writer", options.Value.WriterNice, () => RunAsync(stoppingToken));
+
+    private async Task RunAsync(CancellationToken stoppingToken)
     {
-        await Task.Yield();
         var ready = await readiness.WaitAsync(stoppingToken);
         var batchSize = options.Value.BatchSize;
         var linger = options.Value.FlushInterval;
