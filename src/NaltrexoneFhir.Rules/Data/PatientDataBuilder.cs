@@ -36,46 +36,91 @@ public sealed class PatientDataBuilder(MedicationClassifier classifier)
         var draftIds = request.DraftOrders.Select(d => d.Reference).ToHashSet(StringComparer.Ordinal);
         var pid = request.PatientId;
 
-        var all = values.Values.SelectMany(v => v.Resources).ToList();
-        bool Keep(Resource r) => r.Id is null || !draftIds.Contains($"{r.TypeName}/{r.Id}");
+        // One pass over every resource read: the same type and id (e.g. sent under two prefetch keys) counts once, the
+        // first occurrence winning (draft orders echoed back in the data are not patient history), then each type's
+        // filter. Was a scan of the whole record per resource type with a "Type/id" string built per resource.
+        var seenIds = new HashSet<(string Type, string Id)>();
+        var seenUnidentified = new HashSet<Resource>(ReferenceEqualityComparer.Instance);
+        bool FirstOccurrence(Resource r) => r.Id is { } id ? seenIds.Add((r.TypeName, id)) : seenUnidentified.Add(r);
+        bool IsDraft(Resource r) => r.Id is not null && draftIds.Contains($"{r.TypeName}/{r.Id}");
 
+        Patient? patient = null;
         var meds = new List<MedicationUse>();
-        foreach (var mr in all.OfType<MedicationRequest>().Where(Keep).DistinctBy(Identity))
+        var observations = new List<Observation>();
+        var conditions = new List<Condition>();
+        var allergies = new List<AllergyIntolerance>();
+        var serviceRequests = new List<ServiceRequest>();
+        var procedures = new List<Procedure>();
+        var appointments = new List<Appointment>();
+        foreach (var v in values.Values)
+        foreach (var resource in v.Resources)
         {
-            if (mr.Status.IsEnteredInError() || mr.Status == MedicationRequestStatus.Draft || !mr.Subject.IsPatient(pid)) continue;
-            meds.Add(new MedicationUse(mr, ClassifyRequest(mr, resolver), mr.Status,
-                mr.Status is MedicationRequestStatus.Active or MedicationRequestStatus.OnHold,
-                mr.AuthoredOn, LastUse(mr), mr.DosageInstruction ?? []));
+            switch (resource)
+            {
+                case Patient p:
+                    if (patient is null && (p.Id is null || p.Id == pid)) patient = p;
+                    break;
+                case MedicationRequest mr when draftIds.Count == 0 || !IsDraft(mr):
+                    if (!FirstOccurrence(mr) || mr.Status.IsEnteredInError() || mr.Status == MedicationRequestStatus.Draft || !mr.Subject.IsPatient(pid)) break;
+                    meds.Add(new MedicationUse(mr, ClassifyRequest(mr, resolver), mr.Status,
+                        mr.Status is MedicationRequestStatus.Active or MedicationRequestStatus.OnHold,
+                        mr.AuthoredOn, LastUse(mr), mr.DosageInstruction ?? []));
+                    break;
+                case MedicationStatement ms when draftIds.Count == 0 || !IsDraft(ms):
+                    if (!FirstOccurrence(ms) || ms.Status.IsEnteredInError() || ms.Status == "not-taken" || !ms.Subject.IsPatient(pid)) break;
+                    meds.Add(Statement(ms, resolver));
+                    break;
+                case Observation o:
+                    if (FirstOccurrence(o) && o.IsUsableObservation() && o.Subject.IsPatient(pid)) observations.Add(o);
+                    break;
+                case Condition c:
+                    if (FirstOccurrence(c) && c.Subject.IsPatient(pid)) conditions.Add(c);
+                    break;
+                case AllergyIntolerance a:
+                    if (FirstOccurrence(a) && a.Patient.IsPatient(pid)) allergies.Add(a);
+                    break;
+                case ServiceRequest sr when draftIds.Count == 0 || !IsDraft(sr):
+                    if (FirstOccurrence(sr) && sr.Subject.IsPatient(pid)) serviceRequests.Add(sr);
+                    break;
+                case Procedure pr:
+                    if (FirstOccurrence(pr) && pr.Subject.IsPatient(pid)) procedures.Add(pr);
+                    break;
+                case Appointment ap:
+                    if (FirstOccurrence(ap)) appointments.Add(ap);
+                    break;
+            }
         }
-        foreach (var ms in all.OfType<MedicationStatement>().Where(Keep).DistinctBy(Identity))
-        {
-            if (ms.Status.IsEnteredInError() || ms.Status == "not-taken" || !ms.Subject.IsPatient(pid)) continue;
-            var med = ms.MedicationReference is { } r ? resolver.Resolve<Medication>(r, ms) : null;
-            var cls = classifier.Classify(ms.MedicationCodeableConcept, med, ms.MedicationReference?.Display);
-            var end = ms.EffectivePeriod?.End is { IsValid: true } e ? e.End : (DateTimeOffset?)null;
-            var start = ms.EffectivePeriod?.Start ?? ms.EffectiveDateTime;
-            var active = ms.Status is "active" or "intended";
-            var last = end ?? (ms.EffectiveDateTime is { IsValid: true } dt ? dt.End : ms.DateAsserted is { IsValid: true } da ? da.End : null);
-            meds.Add(new MedicationUse(ms, cls, ms.Status, active, start, last, ms.Dosage ?? []));
-        }
+        // Statements after requests, as before (rules list requests first).
+        meds = [.. meds.Where(m => m.Source is MedicationRequest), .. meds.Where(m => m.Source is not MedicationRequest)];
 
         return new PatientData
         {
             PatientId = pid,
             Hook = request.Hook,
-            Patient = all.OfType<Patient>().FirstOrDefault(p => p.Id is null || p.Id == pid),
+            Patient = patient,
             Medications = meds,
             DraftMedications = drafts,
             OtherDraftOrders = request.DraftOrders.Where(d => d.Resource is not MedicationRequest).ToList(),
-            Observations = all.OfType<Observation>().DistinctBy(Identity).Where(o => o.IsUsableObservation() && o.Subject.IsPatient(pid)).ToList(),
-            Conditions = all.OfType<Condition>().DistinctBy(Identity).Where(c => c.Subject.IsPatient(pid)).ToList(),
-            Allergies = all.OfType<AllergyIntolerance>().DistinctBy(Identity).Where(a => a.Patient.IsPatient(pid)).ToList(),
-            ServiceRequests = all.OfType<ServiceRequest>().Where(Keep).DistinctBy(Identity).Where(s => s.Subject.IsPatient(pid)).ToList(),
-            Procedures = all.OfType<Procedure>().DistinctBy(Identity).Where(p => p.Subject.IsPatient(pid)).ToList(),
-            Appointments = all.OfType<Appointment>().DistinctBy(Identity).ToList(),
+            Observations = observations,
+            Conditions = conditions,
+            Allergies = allergies,
+            ServiceRequests = serviceRequests,
+            Procedures = procedures,
+            Appointments = appointments,
             Availability = values.ToDictionary(kv => kv.Key, kv => new DataStatus(kv.Key, kv.Value.State, kv.Value.Problem)),
             Resolver = resolver,
         };
+    }
+
+    private MedicationUse Statement(MedicationStatement ms, ResourceResolver resolver)
+    {
+        var med = ms.MedicationReference is { } r ? resolver.Resolve<Medication>(r, ms) : null;
+        var cls = classifier.Classify(ms.MedicationCodeableConcept, med, ms.MedicationReference?.Display);
+        var end = ms.EffectivePeriod?.End is { IsValid: true } e ? e.End : (DateTimeOffset?)null;
+        var start = ms.EffectivePeriod?.Start ?? ms.EffectiveDateTime;
+        var active = ms.Status is "active" or "intended";
+        var last = end ?? (ms.EffectiveDateTime is { IsValid: true } dt ? dt.End : ms.DateAsserted is { IsValid: true } da ? da.End : null);
+        return new MedicationUse(ms, cls, ms.Status, active, start, last, ms.Dosage ?? []);
     }
 
     private MedicationClassification ClassifyRequest(MedicationRequest mr, ResourceResolver resolver)
@@ -91,9 +136,6 @@ public sealed class PatientDataBuilder(MedicationClassifier classifier)
         if (request.DraftOrdersBundle is { } b) resolver.AddBundle(b);
         return resolver;
     }
-
-    /// <summary>Resources with the same type and id (e.g. sent under two prefetch keys) count once.</summary>
-    private static object Identity(Resource r) => r.Id is { } id ? $"{r.TypeName}/{id}" : r;
 
     /// <summary>
     /// Latest moment a prescription may still be taken: the latest of validity end, dosage bounds end and
