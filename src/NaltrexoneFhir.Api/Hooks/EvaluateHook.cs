@@ -50,7 +50,8 @@ public static class EvaluateHook
             var hook = request.Bound.Request!;
             var ruleOptions = options.Value;
             var trigger = new TriggerContext(hook.Hook, builder.ClassifyDrafts(hook));
-            var needed = engine.NeededKeys(trigger, ruleOptions).Select(k => keys[k]).ToList();
+            var triggered = engine.Triggered(trigger, ruleOptions).ToList();
+            var needed = RuleEngine.NeededKeys(triggered).Select(k => keys[k]).ToList();
 
             var load = await dataSource.LoadAsync(hook, needed, cancellationToken);
             var values = load.Values;
@@ -66,11 +67,11 @@ public static class EvaluateHook
 
             var data = builder.Build(hook, values);
             var context = new RuleContext(data, clock.GetUtcNow(), ruleOptions, terminology);
-            var evaluation = engine.Evaluate(context, trigger);
+            var evaluation = RuleEngine.Evaluate(context, triggered);
             foreach (var failed in evaluation.FailedRules) Log.RuleFailed(logger, failed);
 
             var findings = evaluation.Findings.ToList();
-            findings.AddRange(DataGapFindings.Build(engine.Triggered(trigger, ruleOptions), load.Gaps, k => keys[k].Label));
+            findings.AddRange(DataGapFindings.Build(triggered, load.Gaps, k => keys[k].Label));
             if (evaluation.FailedRules.Count > 0)
                 findings.Add(new Finding
                 {

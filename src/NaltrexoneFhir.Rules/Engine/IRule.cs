@@ -27,9 +27,10 @@ public interface IRule
 /// <summary>What is known before patient data is loaded: the hook and its classified draft orders.</summary>
 public sealed record TriggerContext(string Hook, IReadOnlyList<DraftMedication> Drafts)
 {
-    public IEnumerable<DraftMedication> Triggers => Drafts.Where(d => d.IsTrigger);
-    public bool HasNaltrexoneTrigger => Triggers.Any(d => d.Class.IsNaltrexone);
-    public bool HasOpioidTrigger => Triggers.Any(d => d.Class.IsOpioid);
+    // Computed once: every rule's IsTriggered asks these.
+    public IReadOnlyList<DraftMedication> Triggers { get; } = Drafts.Where(d => d.IsTrigger).ToList();
+    public bool HasNaltrexoneTrigger { get; } = Drafts.Any(d => d.IsTrigger && d.Class.IsNaltrexone);
+    public bool HasOpioidTrigger { get; } = Drafts.Any(d => d.IsTrigger && d.Class.IsOpioid);
 }
 
 /// <summary>A suggestion a finding proposes; turned into a CDS Hooks suggestion with a uuid by the composer.</summary>

@@ -19,17 +19,30 @@ public sealed class RuleEngine(IEnumerable<IRule> rules)
 
     /// <summary>The prefetch keys the triggered rules need, in catalogue order.</summary>
     public IReadOnlyList<string> NeededKeys(TriggerContext trigger, RuleOptions options) =>
-        Triggered(trigger, options).SelectMany(r => r.Needs).Distinct().ToList();
+        NeededKeys(Triggered(trigger, options).ToList());
 
-    public Evaluation Evaluate(RuleContext context, TriggerContext trigger)
+    /// <summary>The prefetch keys <paramref name="triggered"/> (from <see cref="Triggered"/>) need, in catalogue order.</summary>
+    public static IReadOnlyList<string> NeededKeys(IReadOnlyList<IRule> triggered)
+    {
+        var keys = new List<string>();
+        foreach (var rule in triggered)
+            foreach (var key in rule.Needs)
+                if (!keys.Contains(key)) keys.Add(key);
+        return keys;
+    }
+
+    public Evaluation Evaluate(RuleContext context, TriggerContext trigger) =>
+        Evaluate(context, Triggered(trigger, context.Options).ToList());
+
+    /// <summary>Evaluates <paramref name="triggered"/> (from <see cref="Triggered"/>, computed once per call by the caller).</summary>
+    public static Evaluation Evaluate(RuleContext context, IReadOnlyList<IRule> triggered)
     {
         var findings = new List<Finding>();
         var failed = new List<string>();
-        foreach (var rule in ForHook(trigger.Hook, context.Options))
+        foreach (var rule in triggered)
         {
-            if (!rule.IsTriggered(trigger)) continue;
             // A rule whose data is unavailable is skipped; the caller reports it (412 or a data-unavailable card).
-            if (rule.Needs.Any(k => !context.Data.IsAvailable(k))) continue;
+            if (!AllAvailable(rule, context)) continue;
             try
             {
                 findings.AddRange(rule.Evaluate(context));
@@ -40,5 +53,12 @@ public sealed class RuleEngine(IEnumerable<IRule> rules)
             }
         }
         return new Evaluation(findings, failed);
+    }
+
+    private static bool AllAvailable(IRule rule, RuleContext context)
+    {
+        foreach (var key in rule.Needs)
+            if (!context.Data.IsAvailable(key)) return false;
+        return true;
     }
 }

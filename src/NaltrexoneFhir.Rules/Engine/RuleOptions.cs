@@ -79,5 +79,10 @@ public sealed class RuleOptions
     [Description("R29: surgery planned within this many days ahead when extended-release naltrexone is ordered (hold 30 days).")]
     [Range(1, 90)] public int SurgeryHoldExtendedReleaseDays { get; set; } = 30;
 
-    public bool IsEnabled(string ruleId) => !Disabled.Contains(ruleId, StringComparer.OrdinalIgnoreCase);
+    public bool IsEnabled(string ruleId)
+    {
+        foreach (var d in Disabled)
+            if (string.Equals(d, ruleId, StringComparison.OrdinalIgnoreCase)) return false;
+        return true;
+    }
 }
