@@ -27,6 +27,10 @@ public static class BackgroundThread
                 task.GetAwaiter().GetResult();
                 done.SetResult();
             }
+            catch (OperationCanceledException ex)
+            {
+                done.TrySetCanceled(ex.CancellationToken); // as an async method's task would be: cancelled, not failed
+            }
             catch (Exception ex)
             {
                 done.TrySetException(ex);

@@ -39,4 +39,14 @@ public sealed class BackgroundThreadTests
         var ex = await Assert.ThrowsAsync<InvalidOperationException>(() => run.WaitAsync(TimeSpan.FromSeconds(30)));
         Assert.Equal("boom", ex.Message);
     }
+
+    [Fact]
+    public async Task ACancelledLoop_CancelsTheTask_RatherThanFailingIt()
+    {
+        using var cts = new CancellationTokenSource();
+        var run = BackgroundThread.Run("test-writer", 0, async () => await Task.Delay(Timeout.Infinite, cts.Token));
+        cts.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run.WaitAsync(TimeSpan.FromSeconds(30)));
+        Assert.True(run.IsCanceled);
+    }
 }
