@@ -69,12 +69,9 @@ public sealed class HookBody : IDisposable
     /// </summary>
     public static HookBody Parse(ReadOnlyMemory<byte> body, int maxDepth)
     {
-        var scan = Scan(body.Span, maxDepth, out var start, out var end);
+        var prefetch = Scan(body, maxDepth, out var start, out var end);
         var options = new JsonDocumentOptions { MaxDepth = maxDepth };
-        if (scan is null) return new HookBody(JsonDocument.Parse(body, options), null, null);
-
-        var prefetch = new Dictionary<string, RawJson>(scan.Count, StringComparer.Ordinal);
-        foreach (var (name, kind, from, to) in scan) prefetch[name] = new RawJson(body[from..to], kind);
+        if (prefetch is null) return new HookBody(JsonDocument.Parse(body, options), null, null);
 
         // The body with the prefetch object replaced by {}: the bytes around it, copied once.
         var rest = body.Length - (end - start) + 2;
@@ -97,16 +94,16 @@ public sealed class HookBody : IDisposable
     }
 
     /// <summary>
-    /// Checks the whole body and finds the root's <c>prefetch</c> object: its byte range and each member's name, kind
-    /// and byte range. Null when the root is not an object (the document parse reports it) or there is no single
-    /// object-valued <c>prefetch</c>.
+    /// Checks the whole body and finds the root's <c>prefetch</c> object: its byte range [start, end) and each
+    /// member as a slice of the body (a repeated key: the last one, as when enumerating a document). Null when the
+    /// root is not an object (the document parse reports it) or there is no single object-valued <c>prefetch</c>.
     /// </summary>
-    private static List<(string Name, JsonValueKind Kind, int From, int To)>? Scan(ReadOnlySpan<byte> body, int maxDepth, out int start, out int end)
+    private static Dictionary<string, RawJson>? Scan(ReadOnlyMemory<byte> body, int maxDepth, out int start, out int end)
     {
         start = end = -1;
-        var r = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = maxDepth });
+        var r = new Utf8JsonReader(body.Span, new JsonReaderOptions { MaxDepth = maxDepth });
         if (!r.Read() || r.TokenType != JsonTokenType.StartObject) return null;
-        List<(string, JsonValueKind, int, int)>? members = null;
+        Dictionary<string, RawJson>? members = null;
         var prefetchMembers = 0;
         while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
         {
@@ -119,8 +116,8 @@ public sealed class HookBody : IDisposable
                 r.Skip();
                 continue;
             }
-            members = [];
-            var from = (int)r.TokenStartIndex;
+            members = new Dictionary<string, RawJson>(StringComparer.Ordinal);
+            start = (int)r.TokenStartIndex;
             while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
             {
                 var name = r.GetString()!;
@@ -128,9 +125,9 @@ public sealed class HookBody : IDisposable
                 var kind = Kind(r.TokenType);
                 var valueStart = (int)r.TokenStartIndex;
                 r.Skip();
-                members.Add((name, kind, valueStart, (int)r.BytesConsumed));
+                members[name] = new RawJson(body[valueStart..(int)r.BytesConsumed], kind);
             }
-            (start, end) = (from, (int)r.BytesConsumed);
+            end = (int)r.BytesConsumed;
         }
         // Anything after the root value other than whitespace throws here, as in the document parse.
         r.Read();

@@ -46,6 +46,7 @@ public sealed class PatientDataBuilder(MedicationClassifier classifier)
 
         Patient? patient = null;
         var meds = new List<MedicationUse>();
+        var statements = new List<MedicationUse>(); // listed after the requests, as rules expect
         var observations = new List<Observation>();
         var conditions = new List<Condition>();
         var allergies = new List<AllergyIntolerance>();
@@ -60,15 +61,15 @@ public sealed class PatientDataBuilder(MedicationClassifier classifier)
                 case Patient p:
                     if (patient is null && (p.Id is null || p.Id == pid)) patient = p;
                     break;
-                case MedicationRequest mr when draftIds.Count == 0 || !IsDraft(mr):
+                case MedicationRequest mr when !IsDraft(mr):
                     if (!FirstOccurrence(mr) || mr.Status.IsEnteredInError() || mr.Status == MedicationRequestStatus.Draft || !mr.Subject.IsPatient(pid)) break;
                     meds.Add(new MedicationUse(mr, ClassifyRequest(mr, resolver), mr.Status,
                         mr.Status is MedicationRequestStatus.Active or MedicationRequestStatus.OnHold,
                         mr.AuthoredOn, LastUse(mr), mr.DosageInstruction ?? []));
                     break;
-                case MedicationStatement ms when draftIds.Count == 0 || !IsDraft(ms):
+                case MedicationStatement ms when !IsDraft(ms):
                     if (!FirstOccurrence(ms) || ms.Status.IsEnteredInError() || ms.Status == "not-taken" || !ms.Subject.IsPatient(pid)) break;
-                    meds.Add(Statement(ms, resolver));
+                    statements.Add(Statement(ms, resolver));
                     break;
                 case Observation o:
                     if (FirstOccurrence(o) && o.IsUsableObservation() && o.Subject.IsPatient(pid)) observations.Add(o);
@@ -79,7 +80,7 @@ public sealed class PatientDataBuilder(MedicationClassifier classifier)
                 case AllergyIntolerance a:
                     if (FirstOccurrence(a) && a.Patient.IsPatient(pid)) allergies.Add(a);
                     break;
-                case ServiceRequest sr when draftIds.Count == 0 || !IsDraft(sr):
+                case ServiceRequest sr when !IsDraft(sr):
                     if (FirstOccurrence(sr) && sr.Subject.IsPatient(pid)) serviceRequests.Add(sr);
                     break;
                 case Procedure pr:
@@ -90,8 +91,7 @@ public sealed class PatientDataBuilder(MedicationClassifier classifier)
                     break;
             }
         }
-        // Statements after requests, as before (rules list requests first).
-        meds = [.. meds.Where(m => m.Source is MedicationRequest), .. meds.Where(m => m.Source is not MedicationRequest)];
+        meds.AddRange(statements);
 
         return new PatientData
         {
