@@ -17,7 +17,7 @@ public sealed class AuditStore(IDbContextFactory<CdsStoreContext> contexts)
     /// </summary>
     /// <remarks>
     /// The rows go in as one multi-row <c>INSERT</c> per table rather than through EF's change tracker: a hook call is
-    /// about a dozen rows (the call, a row per data key, cards, suggestions), and tracking, ordering and batching them
+    /// a handful of rows (the call with its data origins, cards, suggestions), and tracking, ordering and batching them
     /// cost more CPU than the hook call itself under load (BENCHMARKS.md). Values are converted with EF's own type
     /// mappings, so the rows are exactly what EF writes and reads (GUID text on SQLite, <c>uuid</c> on PostgreSQL).
     /// </remarks>
@@ -37,11 +37,8 @@ public sealed class AuditStore(IDbContextFactory<CdsStoreContext> contexts)
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var insert = new Inserter(db, tx.GetDbTransaction());
         await insert.RowsAsync("hook_call",
-            ["id", "received_at", "iso_week", "service_id", "hook", "hook_instance", "issuer", "tenant", "patient_hash", "status_code", "latency_ms"],
-            toInsert, h => [insert.Id(h.Id), db.DbTime(h.ReceivedAt), h.IsoWeek, h.ServiceId, h.Hook, h.HookInstance, h.Issuer, h.Tenant, h.PatientHash, h.StatusCode, h.LatencyMs], ct);
-        await insert.RowsAsync("hook_call_data", ["hook_call_id", "data_key", "origin", "state"],
-            toInsert.SelectMany(h => h.Data.Select(d => (h.Id, d))).ToList(),
-            x => [insert.Id(x.Id), x.d.DataKey, x.d.Origin, x.d.State], ct);
+            ["id", "received_at", "iso_week", "service_id", "hook", "hook_instance", "issuer", "tenant", "patient_hash", "status_code", "latency_ms", "data_origins"],
+            toInsert, h => [insert.Id(h.Id), db.DbTime(h.ReceivedAt), h.IsoWeek, h.ServiceId, h.Hook, h.HookInstance, h.Issuer, h.Tenant, h.PatientHash, h.StatusCode, h.LatencyMs, DataOriginsJson.Write(h.Data)], ct);
         var cards = toInsert.SelectMany(h => h.Cards.Select(c => (h.Id, c))).ToList();
         await insert.RowsAsync("issued_card", ["card_uuid", "hook_call_id", "service_id", "concern", "indicator", "issued_at", "iso_week", "suggestion_count"],
             cards, x => [x.c.CardUuid, insert.Id(x.Id), x.c.ServiceId, x.c.Concern, x.c.Indicator, db.DbTime(x.c.IssuedAt), x.c.IsoWeek, x.c.SuggestionCount], ct);

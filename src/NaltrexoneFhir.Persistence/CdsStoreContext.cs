@@ -13,7 +13,6 @@ namespace NaltrexoneFhir.Persistence;
 public sealed class CdsStoreContext(DbContextOptions<CdsStoreContext> options) : DbContext(options)
 {
     public DbSet<HookCallRow> HookCalls => Set<HookCallRow>();
-    public DbSet<HookCallDataRow> HookCallData => Set<HookCallDataRow>();
     public DbSet<IssuedCardRow> IssuedCards => Set<IssuedCardRow>();
     public DbSet<IssuedSuggestionRow> IssuedSuggestions => Set<IssuedSuggestionRow>();
     public DbSet<FeedbackRow> Feedback => Set<FeedbackRow>();
@@ -66,17 +65,11 @@ public sealed class CdsStoreContext(DbContextOptions<CdsStoreContext> options) :
             e.Property(x => x.PatientHash).HasColumnName("patient_hash");
             e.Property(x => x.StatusCode).HasColumnName("status_code");
             e.Property(x => x.LatencyMs).HasColumnName("latency_ms");
-            e.HasMany(x => x.Data).WithOne().HasForeignKey(d => d.HookCallId);
+            e.Property(x => x.Data).HasColumnName("data_origins").HasConversion(
+                new ValueConverter<List<HookCallData>, string>(v => DataOriginsJson.Write(v), v => DataOriginsJson.Read(v)),
+                new Microsoft.EntityFrameworkCore.ChangeTracking.ValueComparer<List<HookCallData>>(
+                    (a, b) => a!.SequenceEqual(b!), v => v.Aggregate(0, (h, d) => HashCode.Combine(h, d)), v => v.ToList()));
             e.HasMany(x => x.Cards).WithOne().HasForeignKey(c => c.HookCallId);
-        });
-        model.Entity<HookCallDataRow>(e =>
-        {
-            e.ToTable("hook_call_data");
-            e.HasKey(x => new { x.HookCallId, x.DataKey });
-            e.Property(x => x.HookCallId).HasColumnName("hook_call_id");
-            e.Property(x => x.DataKey).HasColumnName("data_key");
-            e.Property(x => x.Origin).HasColumnName("origin");
-            e.Property(x => x.State).HasColumnName("state");
         });
         model.Entity<IssuedCardRow>(e =>
         {

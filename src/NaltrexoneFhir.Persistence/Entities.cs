@@ -19,20 +19,16 @@ public sealed class HookCallRow
     public string? PatientHash { get; set; }
     public int StatusCode { get; set; }
     public double LatencyMs { get; set; }
-    public List<HookCallDataRow> Data { get; set; } = [];
+    /// <summary>Where each data key's content came from; stored as one JSON column (<see cref="DataOriginsJson"/>).</summary>
+    public List<HookCallData> Data { get; set; } = [];
     public List<IssuedCardRow> Cards { get; set; } = [];
 }
 
 /// <summary>Where one data key's content came from in a hook call.</summary>
-public sealed class HookCallDataRow
-{
-    public Guid HookCallId { get; set; }
-    public string DataKey { get; set; } = "";
-    /// <summary><see cref="DataOrigins"/>: prefetch, fhir-server, unavailable.</summary>
-    public string Origin { get; set; } = "";
-    /// <summary>The detailed state (provided, null, absent, operation-outcome, unreadable, ...).</summary>
-    public string State { get; set; } = "";
-}
+/// <param name="DataKey">The prefetch key (e.g. liverLabs).</param>
+/// <param name="Origin"><see cref="DataOrigins"/>: prefetch, fhir-server, unavailable.</param>
+/// <param name="State">The detailed state (provided, null, absent, operation-outcome, unreadable, ...).</param>
+public sealed record HookCallData(string DataKey, string Origin, string State);
 
 public static class DataOrigins
 {

@@ -31,7 +31,7 @@ public abstract class ApiStoreTests : IAsyncLifetime
         await api.AuditSettledAsync();
 
         await using var db = Db.Context();
-        var call = await db.HookCalls.Include(h => h.Data).Include(h => h.Cards).ThenInclude(c => c.Suggestions).SingleAsync();
+        var call = await db.HookCalls.Include(h => h.Cards).ThenInclude(c => c.Suggestions).SingleAsync();
         Assert.Equal(SampleHook.Service, call.ServiceId);
         Assert.Equal("order-sign", call.Hook);
         Assert.Equal(hookInstance, call.HookInstance);
@@ -69,7 +69,6 @@ public abstract class ApiStoreTests : IAsyncLifetime
         var text = JsonSerializer.Serialize(new
         {
             calls = await db.HookCalls.ToListAsync(),
-            data = await db.HookCallData.ToListAsync(),
             cards = await db.IssuedCards.ToListAsync(),
             suggestions = await db.IssuedSuggestions.ToListAsync(),
         });
@@ -91,7 +90,7 @@ public abstract class ApiStoreTests : IAsyncLifetime
         await api.AuditSettledAsync();
 
         await using var db = Db.Context();
-        var calls = await db.HookCalls.Include(h => h.Data).ToListAsync();
+        var calls = await db.HookCalls.ToListAsync();
         var rejected = Assert.Single(calls, c => c.StatusCode == 400);
         Assert.Null(rejected.PatientHash);
         var failed = Assert.Single(calls, c => c.StatusCode == 412);

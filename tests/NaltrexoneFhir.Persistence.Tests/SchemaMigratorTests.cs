@@ -29,7 +29,6 @@ public abstract class SchemaMigratorTests : IAsyncLifetime
         await using var db = Db.Context();
         // Every mapped table and column exists (a mismatch between the EF mapping and the scripts throws here).
         Assert.Empty(await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(db.HookCalls));
-        Assert.Empty(await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(db.HookCallData));
         Assert.Empty(await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(db.IssuedCards));
         Assert.Empty(await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(db.IssuedSuggestions));
         Assert.Empty(await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(db.Feedback));
@@ -46,20 +45,39 @@ public abstract class SchemaMigratorTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task UpgradeFromVersion1_KeepsAuditRows_AndAddsFeedback()
+    public async Task UpgradeFromVersion1_KeepsAuditRows_MovesDataOriginsIntoTheCall_AndAddsFeedback()
     {
         var v1 = await SchemaMigrator.MigrateAsync(Db.Settings, targetVersion: 1);
         Assert.Equal(1, v1.ToVersion);
-        await using (var v1Db = Db.Context())
+        // Rows as a version-1 build wrote them (one hook_call_data row per data key), by plain SQL: the current EF
+        // model maps the version-3 columns.
+        const string withData = "0193f0a1-0000-7000-8000-000000000001", withoutData = "0193f0a1-0000-7000-8000-000000000002";
+        await using (var connection = await SchemaMigrator.OpenAsync(Db.Settings))
         {
-            v1Db.HookCalls.Add(StoreData.HookCall(new DateTimeOffset(2026, 11, 18, 9, 0, 0, TimeSpan.Zero), ("card-a", "hepatotoxicity")));
-            await v1Db.SaveChangesAsync();   // version 1 has the audit tables only
+            var at = Provider == StoreProvider.Postgres ? "2026-11-18T09:00:00Z" : "2026-11-18T09:00:00.0000000Z";
+            await ExecAsync(connection, $"""
+                INSERT INTO hook_call (id, received_at, iso_week, service_id, hook, status_code, latency_ms)
+                VALUES ('{withData}', '{at}', '2026-W47', '{StoreData.Service}', 'order-sign', 200, 12.5),
+                       ('{withoutData}', '{at}', '2026-W47', '{StoreData.Service}', 'order-sign', 400, 1.5);
+                INSERT INTO hook_call_data (hook_call_id, data_key, origin, state)
+                VALUES ('{withData}', 'patient', 'fhir-server', 'null'), ('{withData}', 'liverLabs', 'prefetch', 'provided');
+                INSERT INTO issued_card (card_uuid, hook_call_id, service_id, concern, indicator, issued_at, iso_week, suggestion_count)
+                VALUES ('card-a', '{withData}', '{StoreData.Service}', 'hepatotoxicity', 'warning', '{at}', '2026-W47', 0);
+                """);
         }
 
         var upgrade = await SchemaMigrator.MigrateAsync(Db.Settings);
 
         Assert.Equal(1, upgrade.FromVersion);
-        Assert.Equal([2], upgrade.Applied.Select(m => m.Version));
+        Assert.Equal(Enumerable.Range(2, SchemaMigrator.LatestVersion(Provider) - 1), upgrade.Applied.Select(m => m.Version));
+        await using (var db = Db.Context())
+        {
+            var calls = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(db.HookCalls);
+            Assert.Equal(
+                [new HookCallData("liverLabs", DataOrigins.Prefetch, "provided"), new HookCallData("patient", DataOrigins.FhirServer, "null")],
+                calls.Single(c => c.Id == Guid.Parse(withData)).Data);
+            Assert.Empty(calls.Single(c => c.Id == Guid.Parse(withoutData)).Data);
+        }
         var saved = await new FeedbackStore(Db.Contexts()).SaveAsync([StoreData.Override("card-a", "will-monitor")], default);
         Assert.Equal(new FeedbackSaveResult(1, 0, 0), saved);
     }
@@ -69,8 +87,14 @@ public abstract class SchemaMigratorTests : IAsyncLifetime
     {
         await SchemaMigrator.MigrateAsync(Db.Settings);
         await using var connection = await SchemaMigrator.OpenAsync(Db.Settings);
-        foreach (var m in SchemaMigrator.For(Provider))
-            await ExecAsync(connection, m.Sql);   // running a script again must not fail (CREATE ... IF NOT EXISTS)
+        // Running a script again must not fail (CREATE ... IF NOT EXISTS), except where the engine has no such form and
+        // the script says so on its first line (SQLite's ADD COLUMN); schema_version runs every script once anyway.
+        var scripts = SchemaMigrator.For(Provider);
+        foreach (var m in scripts.Where(m => !m.Sql.StartsWith("-- once-only:", StringComparison.Ordinal)))
+            await ExecAsync(connection, m.Sql);
+        Assert.Contains(scripts, m => m.Version == 1);   // the filter never hides the base schema
+        if (Provider == StoreProvider.Postgres)
+            Assert.DoesNotContain(scripts, m => m.Sql.StartsWith("-- once-only:", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -78,7 +78,7 @@ public sealed class AuditBehavior(
         };
         foreach (var (key, (origin, state)) in capture.Values ?? new Dictionary<string, (string, string)>())
         {
-            record.Data.Add(new HookCallDataRow { HookCallId = id, DataKey = key, Origin = origin, State = state });
+            record.Data.Add(new HookCallData(key, origin, state));
         }
         if (result is HookResult.Ok ok)
             foreach (var card in ok.Response.Cards.Where(c => c.Uuid is not null))

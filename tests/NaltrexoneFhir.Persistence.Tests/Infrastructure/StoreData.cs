@@ -24,7 +24,7 @@ public static class StoreData
             PatientHash = new string('a', 64),
             StatusCode = 200,
             LatencyMs = 12.5,
-            Data = [new HookCallDataRow { HookCallId = id, DataKey = "liverLabs", Origin = DataOrigins.Prefetch, State = "provided" }],
+            Data = [new HookCallData("liverLabs", DataOrigins.Prefetch, "provided"), new HookCallData("patient", DataOrigins.FhirServer, "provided")],
             Cards = cards.Select(c => new IssuedCardRow
             {
                 CardUuid = c.Card,
