@@ -98,7 +98,8 @@ public sealed class MedicationClassifier
             .ToList();
         var byText = MedicationKind.None;
         foreach (var (kind, set) in _sets)
-            if (texts.Any(set.MatchesText)) byText |= kind;
+            foreach (var t in texts) // a loop, not Any(set.MatchesText): no delegate per set per medication
+                if (set.MatchesText(t)) { byText |= kind; break; }
         if (byText != MedicationKind.None)
             return new(Normalize(byText, string.Join(' ', texts) + " " + extraText), ClassifiedBy.Text, label);
 
@@ -110,9 +111,10 @@ public sealed class MedicationClassifier
     {
         var kinds = MedicationKind.None;
         if (codings.Count == 0) return kinds;
+        // Indexed: foreach over the interface would box an enumerator per set per medication.
         foreach (var (kind, set) in _sets)
-            foreach (var c in codings)
-                if (set.Contains(c)) { kinds |= kind; break; }
+            for (var i = 0; i < codings.Count; i++)
+                if (set.Contains(codings[i])) { kinds |= kind; break; }
         return kinds;
     }
 

@@ -56,4 +56,47 @@ public sealed class FhirDateTimeTests
     [InlineData("yesterday")]
     [InlineData("2026-11-02T25:00:00Z")]
     public void BadText_IsInvalid_NeverThrows(string raw) => Assert.False(new FhirDateTime(raw).IsValid);
+
+    /// <summary>The end is derived from the start and the precision (not stored): every precision, leap and year ends.</summary>
+    [Theory]
+    [InlineData("2024", "2025-01-01T00:00:00Z")]
+    [InlineData("2024-02", "2024-03-01T00:00:00Z")]
+    [InlineData("2024-12", "2025-01-01T00:00:00Z")]
+    [InlineData("2024-02-29", "2024-03-01T00:00:00Z")]
+    [InlineData("2026-12-31", "2027-01-01T00:00:00Z")]
+    [InlineData("2026-12-31T23:59", "2027-01-01T00:00:00Z")]
+    [InlineData("2026-12-31T23:59:59Z", "2027-01-01T00:00:00Z")]
+    [InlineData("2026-11-02T08:30:00.5-05:00", "2026-11-02T13:30:01.5Z")]
+    public void End_FollowsFromStartAndPrecision(string raw, string end)
+    {
+        var d = new FhirDateTime(raw);
+        Assert.Equal(DateTimeOffset.Parse(end, System.Globalization.CultureInfo.InvariantCulture), d.End);
+        Assert.Equal(TimeSpan.Zero, d.End.Offset);
+        Assert.True(d.End > d.Start);
+    }
+
+    /// <summary>Values whose end would be past year 9999 are invalid (as when the end was computed and stored).</summary>
+    [Theory]
+    [InlineData("9999")]
+    [InlineData("9999-12")]
+    [InlineData("9999-12-31")]
+    public void EndOutOfRange_IsInvalid(string raw)
+    {
+        var d = new FhirDateTime(raw);
+        Assert.False(d.IsValid);
+        Assert.Equal(DateTimeOffset.MinValue, d.Start);
+        Assert.Equal(DateTimeOffset.MinValue, d.End);
+    }
+
+    [Fact]
+    public void InvalidAndDefault_HaveMinValueBounds_AndCompareByText()
+    {
+        var bad = new FhirDateTime("yesterday");
+        Assert.Equal(DateTimeOffset.MinValue, bad.Start);
+        Assert.Equal(DateTimeOffset.MinValue, bad.End);
+        Assert.Equal(DateTimeOffset.MinValue, default(FhirDateTime).Start);
+        Assert.Equal(DateTimeOffset.MinValue, default(FhirDateTime).End);
+        Assert.Equal(new FhirDateTime("2026-11-02"), new FhirDateTime("2026-11-02"));
+        Assert.NotEqual(new FhirDateTime("2026-11-02T00:00:00Z"), new FhirDateTime("2026-11-02"));
+    }
 }

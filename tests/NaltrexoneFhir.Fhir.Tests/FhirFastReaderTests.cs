@@ -413,6 +413,29 @@ public sealed class FhirFastReaderTests(ITestOutputHelper output)
         Assert.Equal(FhirJson.Write(FhirJson.ReadResource(json)), FhirJson.Write(fast));
     }
 
+    /// <summary>Arrays of every length (lists are sized exactly: one item, and pooled gathering beyond that).</summary>
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(15)]
+    [InlineData(16)]
+    [InlineData(17)]
+    [InlineData(33)]
+    [InlineData(1000)]
+    public void Arrays_OfAnyLength_ReadLikeTheTolerantReader(int n)
+    {
+        var codings = string.Join(",", Enumerable.Range(0, n).Select(i => $$"""{"system":"http://loinc.org","code":"{{i}}"}"""));
+        var entries = string.Join(",", Enumerable.Range(0, n).Select(i =>
+            $$$"""{"resource":{"resourceType":"Observation","id":"o{{{i}}}","code":{"coding":[{{{codings}}}]}},"search":{"mode":"match"}}"""));
+        var json = $$"""{"resourceType":"Bundle","entry":[{{(n > 40 ? entries.Replace(codings, "{}") : entries)}}]}""";
+        var fast = Assert.IsType<Bundle>(FhirFastReader.TryRead(Encoding.UTF8.GetBytes(json)));
+        Assert.Equal(n, fast.Entry!.Count);
+        var tolerant = FhirJson.ReadResource(json);
+        ClearUnknown(tolerant);
+        Assert.Equal(FhirJson.Write(tolerant), FhirJson.Write(fast));
+    }
+
     /// <summary>Names of C# members that are not JSON elements (ignored, extension data) are unknown elements to both readers.</summary>
     [Theory]
     [InlineData("""{"resourceType":"MedicationRequest","medication":{"text":"x"},"typeName":"x","unknown":{},"Unknown":1,"":2}""")]

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -121,11 +122,39 @@ public static class FhirFastReader
     private static List<T> ReadList<T>(ref Utf8JsonReader r, ItemReader<T> item)
     {
         if (r.TokenType != JsonTokenType.StartArray) Bail();
-        var list = new List<T>();
         // Each item reader checks its own token, so a null item gives up there.
-        while (r.Read() && r.TokenType != JsonTokenType.EndArray)
-            list.Add(item(ref r));
-        return list;
+        if (!r.Read() || r.TokenType == JsonTokenType.EndArray) return [];
+        var first = item(ref r);
+        // Most FHIR arrays hold one item: an exact-size list then (the default first growth makes room for four).
+        if (!r.Read() || r.TokenType == JsonTokenType.EndArray) return new List<T>(1) { first };
+        // Longer ones (a Bundle's thousands of entries) are gathered in a pooled array and copied once into an
+        // exact-size list, instead of growing the list's array by doubling.
+        var items = ArrayPool<T>.Shared.Rent(16);
+        var count = 0;
+        try
+        {
+            items[count++] = first;
+            do
+            {
+                if (count == items.Length)
+                {
+                    var larger = ArrayPool<T>.Shared.Rent(count * 2);
+                    items.AsSpan(0, count).CopyTo(larger);
+                    ArrayPool<T>.Shared.Return(items, clearArray: true);
+                    items = larger;
+                }
+                items[count++] = item(ref r);
+            }
+            while (r.Read() && r.TokenType != JsonTokenType.EndArray);
+            var list = new List<T>(count);
+            list.AddRange(new ArraySegment<T>(items, 0, count));
+            return list;
+        }
+        finally
+        {
+            // Cleared: a pooled array must not keep the model alive.
+            ArrayPool<T>.Shared.Return(items, clearArray: true);
+        }
     }
 
     // ---- Primitives --------------------------------------------------------------------------------------------
@@ -133,55 +162,8 @@ public static class FhirFastReader
     private static string Str(ref Utf8JsonReader r)
     {
         if (r.TokenType != JsonTokenType.String) Bail();
-        return !r.ValueIsEscaped && CommonStrings.Find(r.ValueSpan) is { } common ? common : r.GetString()!;
-    }
-
-    /// <summary>
-    /// One shared instance each of values that recur in nearly every resource (code systems, statuses, units), which
-    /// otherwise cost a new string per occurrence. A direct-mapped table keyed by length and three bytes, so a lookup
-    /// is one slot and one comparison; a miss (or a value that lost its slot to another) allocates as before.
-    /// </summary>
-    private static class CommonStrings
-    {
-        private const int Size = 256;
-        private static readonly byte[]?[] Keys = new byte[Size][];
-        private static readonly string?[] Values = new string[Size];
-
-        static CommonStrings()
-        {
-            string[] common =
-            [
-                "http://unitsofmeasure.org", "http://loinc.org", "http://snomed.info/sct",
-                "http://www.nlm.nih.gov/research/umls/rxnorm", "http://hl7.org/fhir/sid/icd-10-cm",
-                "http://terminology.hl7.org/CodeSystem/condition-clinical",
-                "http://terminology.hl7.org/CodeSystem/condition-ver-status",
-                "http://terminology.hl7.org/CodeSystem/condition-category",
-                "http://terminology.hl7.org/CodeSystem/observation-category",
-                "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation",
-                "final", "amended", "preliminary", "active", "inactive", "completed", "stopped", "on-hold", "draft",
-                "entered-in-error", "unknown", "resolved", "remission", "confirmed", "refuted", "order",
-                "laboratory", "problem-list-item", "encounter-diagnosis", "match", "include", "outcome",
-                "searchset", "collection", "U/L", "mg", "mg/dL", "d", "days", "mL",
-            ];
-            foreach (var value in common)
-            {
-                var utf8 = Encoding.UTF8.GetBytes(value);
-                var slot = Slot(utf8);
-                if (Keys[slot] is not null) continue;
-                Keys[slot] = utf8;
-                Values[slot] = value;
-            }
-        }
-
-        public static string? Find(ReadOnlySpan<byte> utf8)
-        {
-            if (utf8.IsEmpty) return null;
-            var slot = Slot(utf8);
-            return Keys[slot] is { } key && utf8.SequenceEqual(key) ? Values[slot] : null;
-        }
-
-        private static int Slot(ReadOnlySpan<byte> utf8) =>
-            (utf8.Length * 31 + utf8[0] + utf8[^1] * 7 + utf8[utf8.Length / 2] * 13) & (Size - 1);
+        // Repeated values share one instance (Utf8StringCache); escaped, long or non-ASCII values are decoded as usual.
+        return !r.ValueIsEscaped && Utf8StringCache.Get(r.ValueSpan) is { } shared ? shared : r.GetString()!;
     }
 
     private static FhirDateTime Date(ref Utf8JsonReader r) => new(Str(ref r));

@@ -15,18 +15,25 @@ public enum DatePrecision { Invalid, Year, Month, Day, Minute, Second }
 [JsonConverter(typeof(FhirDateTimeJsonConverter))]
 public readonly record struct FhirDateTime
 {
+    // Only the raw text, the precision and the start's UTC ticks are stored: the end follows from the start and the
+    // precision, and every model object holds its dates inline (Observation has four), so the two DateTimeOffsets
+    // this struct used to hold were ~5 % of what reading a large history allocated.
+    private readonly long _startUtcTicks;
+
     public FhirDateTime(string raw)
     {
         Raw = raw ?? string.Empty;
-        (Precision, Start, End) = Parse(Raw);
+        // Parse also computes the end, so a value whose end is out of range is invalid here, and End cannot throw.
+        (Precision, var start, _) = Parse(Raw);
+        _startUtcTicks = start.UtcTicks;
     }
 
     public string Raw { get; }
     public DatePrecision Precision { get; }
     /// <summary>Inclusive lower bound of the interval the value denotes (UTC).</summary>
-    public DateTimeOffset Start { get; }
+    public DateTimeOffset Start => new(_startUtcTicks, TimeSpan.Zero);
     /// <summary>Exclusive upper bound of the interval the value denotes (UTC).</summary>
-    public DateTimeOffset End { get; }
+    public DateTimeOffset End => EndOf(Precision, Start);
     public bool IsValid => Precision != DatePrecision.Invalid;
 
     public static FhirDateTime From(DateTimeOffset instant) =>
@@ -48,19 +55,19 @@ public readonly record struct FhirDateTime
             if (s.Length == 4)
             {
                 var y = new DateTimeOffset(year, 1, 1, 0, 0, 0, TimeSpan.Zero);
-                return (DatePrecision.Year, y, y.AddYears(1));
+                return (DatePrecision.Year, y, EndOf(DatePrecision.Year, y));
             }
             if (s.Length < 7 || s[4] != '-' || !TryInt(s, 5, 2, out var month) || month is < 1 or > 12) return invalid;
             if (s.Length == 7)
             {
                 var m = new DateTimeOffset(year, month, 1, 0, 0, 0, TimeSpan.Zero);
-                return (DatePrecision.Month, m, m.AddMonths(1));
+                return (DatePrecision.Month, m, EndOf(DatePrecision.Month, m));
             }
             if (s.Length < 10 || s[7] != '-' || !TryInt(s, 8, 2, out var day) || day < 1 || day > DateTime.DaysInMonth(year, month)) return invalid;
             if (s.Length == 10)
             {
                 var d = new DateTimeOffset(year, month, day, 0, 0, 0, TimeSpan.Zero);
-                return (DatePrecision.Day, d, d.AddDays(1));
+                return (DatePrecision.Day, d, EndOf(DatePrecision.Day, d));
             }
             if (s[10] != 'T') return invalid;
             // The common ISO shapes are read by hand (the culture-aware parser was ~4% of reading a large history);
@@ -70,15 +77,25 @@ public readonly record struct FhirDateTime
                     DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out instant)) return invalid;
             // FHIR requires seconds; tolerate "hh:mm" (minute precision) which some EHRs send.
             var hasSeconds = s.Length >= 19 && s[16] == ':';
-            return hasSeconds
-                ? (DatePrecision.Second, instant, instant.AddSeconds(1))
-                : (DatePrecision.Minute, instant, instant.AddMinutes(1));
+            var precision = hasSeconds ? DatePrecision.Second : DatePrecision.Minute;
+            return (precision, instant, EndOf(precision, instant));
         }
         catch (ArgumentOutOfRangeException)
         {
             return invalid;
         }
     }
+
+    /// <summary>The exclusive end of the interval starting at <paramref name="start"/>; MinValue for invalid values.</summary>
+    private static DateTimeOffset EndOf(DatePrecision precision, DateTimeOffset start) => precision switch
+    {
+        DatePrecision.Year => start.AddYears(1),
+        DatePrecision.Month => start.AddMonths(1),
+        DatePrecision.Day => start.AddDays(1),
+        DatePrecision.Minute => start.AddMinutes(1),
+        DatePrecision.Second => start.AddSeconds(1),
+        _ => DateTimeOffset.MinValue,
+    };
 
     /// <summary>hh:mm[:ss[.fffffff]][Z|±hh:mm] after "YYYY-MM-DDT"; false for any other shape (left to the general parser).</summary>
     private static bool TryParseIsoInstant(string s, int year, int month, int day, out DateTimeOffset instant)

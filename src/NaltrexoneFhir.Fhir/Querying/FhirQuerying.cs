@@ -64,15 +64,33 @@ public static class ReferenceExtensions
     /// <summary>"Type/id" of a literal reference, from a relative, absolute or versioned reference; null otherwise.</summary>
     public static (string Type, string Id)? TypeAndId(this Reference? reference) => ParseTypeAndId(reference?.ReferenceValue);
 
-    public static (string Type, string Id)? ParseTypeAndId(string? value)
+    public static (string Type, string Id)? ParseTypeAndId(string? value) =>
+        TryParseTypeAndId(value, out var type, out var id) ? (type.ToString(), id.ToString()) : null;
+
+    /// <summary>
+    /// <see cref="ParseTypeAndId"/> as slices of <paramref name="value"/>, without allocating (it runs for every
+    /// resource's subject when the snapshot is built): the '/'-separated non-empty segments, .../Type/id or
+    /// .../Type/id/_history/vid, Type starting with an upper-case letter.
+    /// </summary>
+    public static bool TryParseTypeAndId(string? value, out ReadOnlySpan<char> type, out ReadOnlySpan<char> id)
     {
-        if (string.IsNullOrWhiteSpace(value) || value.StartsWith('#') || value.StartsWith("urn:", StringComparison.Ordinal)) return null;
-        var parts = value.Split('/', StringSplitOptions.RemoveEmptyEntries);
-        // .../Type/id or .../Type/id/_history/vid
-        if (parts.Length >= 4 && parts[^2] == "_history") parts = parts[..^2];
-        if (parts.Length < 2) return null;
-        var type = parts[^2];
-        return type.Length > 0 && char.IsUpper(type[0]) ? (type, parts[^1]) : null;
+        type = id = default;
+        if (string.IsNullOrWhiteSpace(value) || value.StartsWith('#') || value.StartsWith("urn:", StringComparison.Ordinal)) return false;
+        // The last four non-empty segments, last first (what Split with RemoveEmptyEntries would end with).
+        Span<System.Range> last = stackalloc System.Range[4];
+        var found = 0;
+        var end = value.Length;
+        for (var i = value.Length - 1; i >= -1 && found < 4; i--)
+        {
+            if (i >= 0 && value[i] != '/') continue;
+            if (end > i + 1) last[found++] = (i + 1)..end;
+            end = i;
+        }
+        if (found < 2) return false;
+        var versioned = found >= 4 && value.AsSpan()[last[1]].SequenceEqual("_history");
+        type = value.AsSpan()[last[versioned ? 3 : 1]];
+        id = value.AsSpan()[last[versioned ? 2 : 0]];
+        return char.IsUpper(type[0]);
     }
 
     /// <summary>
@@ -81,10 +99,10 @@ public static class ReferenceExtensions
     /// </summary>
     public static bool IsPatient(this Reference? reference, string patientId)
     {
-        if (reference?.ReferenceValue is null) return true;
-        var parsed = reference.TypeAndId();
-        if (parsed is null) return true; // contained/urn references cannot be judged
-        return parsed.Value.Type == "Patient" && parsed.Value.Id == patientId;
+        if (reference?.ReferenceValue is not { } value) return true;
+        // contained/urn references cannot be judged
+        if (!ReferenceExtensions.TryParseTypeAndId(value, out var type, out var id)) return true;
+        return type.SequenceEqual("Patient") && id.SequenceEqual(patientId);
     }
 }
 

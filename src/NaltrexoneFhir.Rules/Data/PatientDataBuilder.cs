@@ -39,7 +39,9 @@ public sealed class PatientDataBuilder(MedicationClassifier classifier)
         // One pass over every resource read: the same type and id (e.g. sent under two prefetch keys) counts once, the
         // first occurrence winning (draft orders echoed back in the data are not patient history), then each type's
         // filter. Was a scan of the whole record per resource type with a "Type/id" string built per resource.
-        var seenIds = new HashSet<(string Type, string Id)>();
+        var total = 0;
+        foreach (var v in values.Values) total += v.Resources.Count;
+        var seenIds = new HashSet<(string Type, string Id)>(total, TypeAndIdComparer.Instance);
         var seenUnidentified = new HashSet<Resource>(ReferenceEqualityComparer.Instance);
         bool FirstOccurrence(Resource r) => r.Id is { } id ? seenIds.Add((r.TypeName, id)) : seenUnidentified.Add(r);
         bool IsDraft(Resource r) => r.Id is not null && draftIds.Contains($"{r.TypeName}/{r.Id}");
@@ -126,8 +128,37 @@ public sealed class PatientDataBuilder(MedicationClassifier classifier)
     private MedicationClassification ClassifyRequest(MedicationRequest mr, ResourceResolver resolver)
     {
         var med = mr.MedicationReference is { } r ? resolver.Resolve<Medication>(r, mr) : null;
-        var extra = string.Join(' ', (mr.DosageInstruction ?? []).SelectMany(d => d.Route.Texts().Append(d.Text ?? "")));
-        return classifier.Classify(mr.MedicationCodeableConcept, med, mr.MedicationReference?.Display, extra);
+        return classifier.Classify(mr.MedicationCodeableConcept, med, mr.MedicationReference?.Display, DosageText(mr));
+    }
+
+    /// <summary>
+    /// Each dosage's route texts and text ("" when absent), joined by spaces: what the classifier reads besides the
+    /// medication. Loops instead of the LINQ chain it replaces (it runs for every prescription in the history);
+    /// most prescriptions have one dosage without a route, whose text is the whole result.
+    /// </summary>
+    internal static string DosageText(MedicationRequest mr)
+    {
+        if (mr.DosageInstruction is not { Count: > 0 } dosages) return "";
+        if (dosages.Count == 1 && dosages[0].Route is null) return dosages[0].Text ?? "";
+        var parts = new List<string>();
+        foreach (var d in dosages)
+        {
+            parts.AddRange(d.Route.Texts());
+            parts.Add(d.Text ?? "");
+        }
+        return string.Join(' ', parts);
+    }
+
+    /// <summary>
+    /// (type, id) keys hashed by the id alone: the type names are a handful of constants, and hashing them too was a
+    /// tenth of building a large snapshot. Equality is unchanged (ordinal, both parts).
+    /// </summary>
+    private sealed class TypeAndIdComparer : IEqualityComparer<(string Type, string Id)>
+    {
+        public static readonly TypeAndIdComparer Instance = new();
+        public bool Equals((string Type, string Id) x, (string Type, string Id) y) =>
+            string.Equals(x.Id, y.Id, StringComparison.Ordinal) && string.Equals(x.Type, y.Type, StringComparison.Ordinal);
+        public int GetHashCode((string Type, string Id) key) => key.Id.GetHashCode(StringComparison.Ordinal);
     }
 
     private static ResourceResolver NewResolver(HookRequest request)

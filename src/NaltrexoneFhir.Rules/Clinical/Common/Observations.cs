@@ -36,23 +36,40 @@ public static class Observations
     /// <summary>Positions of the observations per (system, code) of their codings.</summary>
     private sealed class CodeIndex
     {
-        public Dictionary<(string System, string Code), List<int>> Positions { get; } = [];
+        public Dictionary<(string System, string Code), List<int>> Positions { get; } = new(SystemAndCodeComparer.Instance);
 
         public static CodeIndex Build(RuleContext ctx)
         {
             var index = new CodeIndex();
             var all = ctx.Data.Observations;
+            // Consecutive observations often carry the same coding, and the reader shares one string instance per
+            // repeated value: the same references as the previous coding are the same key without hashing.
+            string? lastSystem = null, lastCode = null;
+            List<int>? last = null;
             for (var i = 0; i < all.Count; i++)
             {
                 if (all[i].Code?.Coding is not { } codings) continue;
-                foreach (var coding in codings)
+                for (var j = 0; j < codings.Count; j++) // indexed: foreach would box an enumerator per observation
                 {
+                    var coding = codings[j];
                     if (coding.System is not { } system || coding.Code is not { } code) continue;
-                    if (!index.Positions.TryGetValue((system, code), out var at)) index.Positions[(system, code)] = at = [];
+                    List<int>? at;
+                    if (ReferenceEquals(system, lastSystem) && ReferenceEquals(code, lastCode)) at = last!;
+                    else if (!index.Positions.TryGetValue((system, code), out at)) index.Positions[(system, code)] = at = [];
+                    (lastSystem, lastCode, last) = (system, code, at);
                     if (at.Count == 0 || at[^1] != i) at.Add(i);
                 }
             }
             return index;
         }
+    }
+
+    /// <summary>Ordinal on both parts, hashed by the code alone (hashing the few, long system URIs added nothing).</summary>
+    private sealed class SystemAndCodeComparer : IEqualityComparer<(string System, string Code)>
+    {
+        public static readonly SystemAndCodeComparer Instance = new();
+        public bool Equals((string System, string Code) x, (string System, string Code) y) =>
+            string.Equals(x.Code, y.Code, StringComparison.Ordinal) && string.Equals(x.System, y.System, StringComparison.Ordinal);
+        public int GetHashCode((string System, string Code) key) => key.Code.GetHashCode(StringComparison.Ordinal);
     }
 }

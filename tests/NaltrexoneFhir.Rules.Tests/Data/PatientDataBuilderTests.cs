@@ -1,0 +1,34 @@
+using NaltrexoneFhir.Fhir.Model;
+using NaltrexoneFhir.Fhir.Querying;
+using NaltrexoneFhir.Rules.Data;
+
+namespace NaltrexoneFhir.Rules.Tests.Data;
+
+public sealed class PatientDataBuilderTests
+{
+    /// <summary>The LINQ expression DosageText replaced, kept as the specification.</summary>
+    private static string Linq(MedicationRequest mr) =>
+        string.Join(' ', (mr.DosageInstruction ?? []).SelectMany(d => d.Route.Texts().Append(d.Text ?? "")));
+
+    public static TheoryData<string> Shapes() => ["none", "empty", "text", "no text", "route", "route without text", "two", "two with routes"];
+
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void DosageText_IsTheRouteTextsAndTextsJoined(string shape)
+    {
+        var route = new CodeableConcept { Text = "oral", Coding = [new Coding { Display = "Oral route" }, new Coding { Display = " " }] };
+        IReadOnlyList<Dosage>? dosages = shape switch
+        {
+            "none" => null,
+            "empty" => [],
+            "text" => [new Dosage { Text = "1 tablet daily" }],
+            "no text" => [new Dosage()],
+            "route" => [new Dosage { Text = "1 tablet daily", Route = route }],
+            "route without text" => [new Dosage { Route = route }],
+            "two" => [new Dosage { Text = "a" }, new Dosage()],
+            _ => [new Dosage { Text = "a", Route = route }, new Dosage { Route = new CodeableConcept() }, new Dosage { Text = "c" }],
+        };
+        var mr = new MedicationRequest { DosageInstruction = dosages };
+        Assert.Equal(Linq(mr), PatientDataBuilder.DosageText(mr));
+    }
+}
