@@ -1,5 +1,5 @@
-using System.Buffers;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace NaltrexoneFhir.Persistence;
 
@@ -12,39 +12,14 @@ namespace NaltrexoneFhir.Persistence;
 /// Until schema version 3 these were rows of a <c>hook_call_data</c> table, about 11 of the ~15 rows written per hook
 /// call and ~7 % of the service's CPU under load (BENCHMARKS.md); nothing queries them per key.
 /// </remarks>
-public static class DataOriginsJson
+public static partial class DataOriginsJson
 {
-    public static string Write(IReadOnlyList<HookCallData> data)
-    {
-        if (data.Count == 0) return "[]";
-        var buffer = new ArrayBufferWriter<byte>(64 * data.Count);
-        using (var w = new Utf8JsonWriter(buffer))
-        {
-            w.WriteStartArray();
-            foreach (var d in data)
-            {
-                w.WriteStartObject();
-                w.WriteString("key"u8, d.DataKey);
-                w.WriteString("origin"u8, d.Origin);
-                w.WriteString("state"u8, d.State);
-                w.WriteEndObject();
-            }
-            w.WriteEndArray();
-        }
-        return System.Text.Encoding.UTF8.GetString(buffer.WrittenSpan);
-    }
+    public static string Write(List<HookCallData> data) => JsonSerializer.Serialize(data, Context.Default.ListHookCallData);
 
     /// <summary>Reads the column (any property order and whitespace, as PostgreSQL's JSON functions write it).</summary>
-    public static List<HookCallData> Read(string json)
-    {
-        var list = new List<HookCallData>();
-        if (string.IsNullOrWhiteSpace(json)) return list;
-        using var doc = JsonDocument.Parse(json);
-        foreach (var item in doc.RootElement.EnumerateArray())
-            list.Add(new HookCallData(Text(item, "key"), Text(item, "origin"), Text(item, "state")));
-        return list;
-    }
+    public static List<HookCallData> Read(string json) =>
+        string.IsNullOrWhiteSpace(json) ? [] : JsonSerializer.Deserialize(json, Context.Default.ListHookCallData) ?? [];
 
-    private static string Text(JsonElement item, string name) =>
-        item.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : "";
+    [JsonSerializable(typeof(List<HookCallData>))]
+    private sealed partial class Context : JsonSerializerContext;
 }

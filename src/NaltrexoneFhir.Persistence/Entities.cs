@@ -28,7 +28,10 @@ public sealed class HookCallRow
 /// <param name="DataKey">The prefetch key (e.g. liverLabs).</param>
 /// <param name="Origin"><see cref="DataOrigins"/>: prefetch, fhir-server, unavailable.</param>
 /// <param name="State">The detailed state (provided, null, absent, operation-outcome, unreadable, ...).</param>
-public sealed record HookCallData(string DataKey, string Origin, string State);
+public sealed record HookCallData(
+    [property: System.Text.Json.Serialization.JsonPropertyName("key")] string DataKey,
+    [property: System.Text.Json.Serialization.JsonPropertyName("origin")] string Origin,
+    [property: System.Text.Json.Serialization.JsonPropertyName("state")] string State);
 
 public static class DataOrigins
 {

@@ -2,6 +2,7 @@ using NaltrexoneFhir.Fhir.Model;
 using NaltrexoneFhir.Fhir.Querying;
 using NaltrexoneFhir.Hooks;
 using NaltrexoneFhir.Terminology;
+using NaltrexoneFhir.Rules.Engine;
 
 namespace NaltrexoneFhir.Rules.Data;
 
@@ -41,7 +42,7 @@ public sealed class PatientDataBuilder(MedicationClassifier classifier)
         // filter. Was a scan of the whole record per resource type with a "Type/id" string built per resource.
         var total = 0;
         foreach (var v in values.Values) total += v.Resources.Count;
-        var seenIds = new HashSet<(string Type, string Id)>(total, TypeAndIdComparer.Instance);
+        var seenIds = new HashSet<(string Type, string Id)>(total, KeyHashedByLastPart.Instance);
         var seenUnidentified = new HashSet<Resource>(ReferenceEqualityComparer.Instance);
         bool FirstOccurrence(Resource r) => r.Id is { } id ? seenIds.Add((r.TypeName, id)) : seenUnidentified.Add(r);
         bool IsDraft(Resource r) => r.Id is not null && draftIds.Contains($"{r.TypeName}/{r.Id}");
@@ -147,18 +148,6 @@ public sealed class PatientDataBuilder(MedicationClassifier classifier)
             parts.Add(d.Text ?? "");
         }
         return string.Join(' ', parts);
-    }
-
-    /// <summary>
-    /// (type, id) keys hashed by the id alone: the type names are a handful of constants, and hashing them too was a
-    /// tenth of building a large snapshot. Equality is unchanged (ordinal, both parts).
-    /// </summary>
-    private sealed class TypeAndIdComparer : IEqualityComparer<(string Type, string Id)>
-    {
-        public static readonly TypeAndIdComparer Instance = new();
-        public bool Equals((string Type, string Id) x, (string Type, string Id) y) =>
-            string.Equals(x.Id, y.Id, StringComparison.Ordinal) && string.Equals(x.Type, y.Type, StringComparison.Ordinal);
-        public int GetHashCode((string Type, string Id) key) => key.Id.GetHashCode(StringComparison.Ordinal);
     }
 
     private static ResourceResolver NewResolver(HookRequest request)

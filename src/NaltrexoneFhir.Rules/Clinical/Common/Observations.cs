@@ -36,7 +36,7 @@ public static class Observations
     /// <summary>Positions of the observations per (system, code) of their codings.</summary>
     private sealed class CodeIndex
     {
-        public Dictionary<(string System, string Code), List<int>> Positions { get; } = new(SystemAndCodeComparer.Instance);
+        public Dictionary<(string System, string Code), List<int>> Positions { get; } = new(KeyHashedByLastPart.Instance);
 
         public static CodeIndex Build(RuleContext ctx)
         {
@@ -62,14 +62,5 @@ public static class Observations
             }
             return index;
         }
-    }
-
-    /// <summary>Ordinal on both parts, hashed by the code alone (hashing the few, long system URIs added nothing).</summary>
-    private sealed class SystemAndCodeComparer : IEqualityComparer<(string System, string Code)>
-    {
-        public static readonly SystemAndCodeComparer Instance = new();
-        public bool Equals((string System, string Code) x, (string System, string Code) y) =>
-            string.Equals(x.Code, y.Code, StringComparison.Ordinal) && string.Equals(x.System, y.System, StringComparison.Ordinal);
-        public int GetHashCode((string System, string Code) key) => key.Code.GetHashCode(StringComparison.Ordinal);
     }
 }
