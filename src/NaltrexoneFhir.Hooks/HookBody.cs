@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text.Json;
+using NaltrexoneFhir.Fhir.Json;
+using NaltrexoneFhir.Fhir.Model;
 
 namespace NaltrexoneFhir.Hooks;
 
@@ -14,10 +16,11 @@ public readonly struct RawJson
     private readonly ReadOnlyMemory<byte> _utf8;
 
     /// <summary>A slice of a body already checked to be well-formed JSON, holding exactly one value of <paramref name="kind"/>.</summary>
-    public RawJson(ReadOnlyMemory<byte> utf8, JsonValueKind kind)
+    public RawJson(ReadOnlyMemory<byte> utf8, JsonValueKind kind, Resource? resource = null)
     {
         _utf8 = utf8;
         Kind = kind;
+        Resource = resource;
     }
 
     private RawJson(JsonElement element)
@@ -30,6 +33,12 @@ public readonly struct RawJson
 
     public JsonValueKind Kind { get; }
 
+    /// <summary>
+    /// The value already read for the rules (<see cref="FhirJson.ReadForRules(ReadOnlySpan{byte})"/>'s fast path)
+    /// while the body was checked, when it was; null means read <see cref="Utf8"/>.
+    /// </summary>
+    public Resource? Resource { get; }
+
     /// <summary>The value's JSON text (no copy).</summary>
     public ReadOnlySpan<byte> Utf8 => _element is { } e ? JsonMarshal.GetRawUtf8Value(e) : _utf8.Span;
 }
@@ -40,6 +49,10 @@ public readonly struct RawJson
 /// <see cref="JsonDocument"/> over it as well tokenized and indexed the whole record a second time (BENCHMARKS.md).
 /// So one reader pass checks the whole body (well-formed, depth limit) and notes where each prefetch value lies, and
 /// the document is built over the rest of the body only — the <c>prefetch</c> object replaced by <c>{}</c>.
+/// The prefetch values the caller names are also read into the model during that pass
+/// (<see cref="FhirFastReader.TryRead(ref Utf8JsonReader)"/>), so the record is tokenized once, not once to check it
+/// and again to read it; a value the fast reader gives up on is checked by skipping it, exactly as before, and read
+/// later from its slice.
 /// </summary>
 public sealed class HookBody : IDisposable
 {
@@ -66,10 +79,12 @@ public sealed class HookBody : IDisposable
     /// <summary>
     /// Reads <paramref name="body"/> (which must outlive the result). Throws <see cref="JsonException"/> for malformed
     /// JSON or nesting deeper than <paramref name="maxDepth"/>, exactly as <see cref="JsonDocument.Parse(ReadOnlyMemory{byte}, JsonDocumentOptions)"/> does.
+    /// Object-valued prefetch members whose key is in <paramref name="readAhead"/> are read into
+    /// <see cref="RawJson.Resource"/> when the fast reader can read them.
     /// </summary>
-    public static HookBody Parse(ReadOnlyMemory<byte> body, int maxDepth)
+    public static HookBody Parse(ReadOnlyMemory<byte> body, int maxDepth, IReadOnlySet<string>? readAhead = null)
     {
-        var prefetch = Scan(body, maxDepth, out var start, out var end);
+        var prefetch = Scan(body, maxDepth, readAhead, out var start, out var end);
         var options = new JsonDocumentOptions { MaxDepth = maxDepth };
         if (prefetch is null) return new HookBody(JsonDocument.Parse(body, options), null, null);
 
@@ -98,7 +113,7 @@ public sealed class HookBody : IDisposable
     /// member as a slice of the body (a repeated key: the last one, as when enumerating a document). Null when the
     /// root is not an object (the document parse reports it) or there is no single object-valued <c>prefetch</c>.
     /// </summary>
-    private static Dictionary<string, RawJson>? Scan(ReadOnlyMemory<byte> body, int maxDepth, out int start, out int end)
+    private static Dictionary<string, RawJson>? Scan(ReadOnlyMemory<byte> body, int maxDepth, IReadOnlySet<string>? readAhead, out int start, out int end)
     {
         start = end = -1;
         var r = new Utf8JsonReader(body.Span, new JsonReaderOptions { MaxDepth = maxDepth });
@@ -124,8 +139,11 @@ public sealed class HookBody : IDisposable
                 r.Read();
                 var kind = Kind(r.TokenType);
                 var valueStart = (int)r.TokenStartIndex;
-                r.Skip();
-                members[name] = new RawJson(body[valueStart..(int)r.BytesConsumed], kind);
+                // Reading a value checks it as skipping does; on a give-up (or malformed JSON) the reader is where it
+                // was, and skipping it then throws exactly what it always did.
+                var resource = kind == JsonValueKind.Object && readAhead?.Contains(name) == true ? FhirFastReader.TryRead(ref r) : null;
+                if (resource is null) r.Skip();
+                members[name] = new RawJson(body[valueStart..(int)r.BytesConsumed], kind, resource);
             }
             end = (int)r.BytesConsumed;
         }

@@ -68,7 +68,7 @@ public static class PrefetchReader
         Resource resource;
         try
         {
-            resource = Fhir.Json.FhirJson.ReadForRules(v.Utf8);
+            resource = v.Resource ?? Fhir.Json.FhirJson.ReadForRules(v.Utf8);
         }
         catch (JsonException ex)
         {

@@ -40,7 +40,7 @@ public sealed class HookPipeline
     /// <summary>Body → validated request → classified drafts → prefetch values for the needed keys.</summary>
     public ReadRequest Read(byte[] body, string hook = HookNames.OrderSign)
     {
-        var document = HookBody.Parse(body, MaxDepth);
+        var document = HookBody.Parse(body, MaxDepth, Keys.Names);
         var (request, issues) = HookRequestParser.Parse(document.RootElement, hook, document.Prefetch);
         if (request is null)
             throw new InvalidOperationException("Invalid benchmark request: " + string.Join("; ", issues.Select(i => i.Message)));

@@ -459,6 +459,7 @@ public sealed class FhirFastReaderTests(ITestOutputHelper output)
     private static Outcome Compare(JsonElement element, string where)
     {
         var fast = FhirFastReader.TryRead(JsonMarshal.GetRawUtf8Value(element));
+        AssertSameInsideADocument(JsonMarshal.GetRawUtf8Value(element), fast, where);
         Resource tolerant;
         try { tolerant = FhirJson.ReadResource(element); }
         catch (JsonException)
@@ -475,6 +476,7 @@ public sealed class FhirFastReaderTests(ITestOutputHelper output)
         Resource? fast = null;
         var thrown = Record.Exception(() => fast = FhirFastReader.TryRead(bytes));
         Assert.True(thrown is null, $"fast reader threw {thrown} on {text}");
+        AssertSameInsideADocument(bytes, fast, text);
         JsonDocument doc;
         try { doc = JsonDocument.Parse(bytes); }
         catch (JsonException)
@@ -493,6 +495,32 @@ public sealed class FhirFastReaderTests(ITestOutputHelper output)
             }
             return Same(fast, tolerant, text);
         }
+    }
+
+    /// <summary>
+    /// Reading the resource as a value inside a larger document (<c>[0,resource,1]</c>, as a hook body's prefetch is
+    /// read) gives what reading it alone gives, and leaves the reader on the resource's last token (success) or
+    /// exactly where it was (give-up). Only for inputs that are one well-formed value: alone, trailing content is a
+    /// give-up; inside a document it is the caller's reader that rejects it.
+    /// </summary>
+    private static void AssertSameInsideADocument(ReadOnlySpan<byte> resource, Resource? alone, string where)
+    {
+        byte[] wrapped = [.. "[0,"u8, .. resource, .. ",1]"u8];
+        try { JsonDocument.Parse(wrapped, new JsonDocumentOptions { MaxDepth = 65 }).Dispose(); }
+        catch (JsonException) { return; }
+        var r = new Utf8JsonReader(wrapped, new JsonReaderOptions { MaxDepth = 65 });
+        r.Read(); r.Read(); r.Read();
+        var (token, start) = (r.TokenType, r.TokenStartIndex);
+        var inside = FhirFastReader.TryRead(ref r);
+        Assert.True((alone is null) == (inside is null), $"{where}: read alone {(alone is null ? "gave up" : "read")}, inside a document {(inside is null ? "gave up" : "read")}");
+        if (inside is null)
+        {
+            Assert.Equal((token, start), (r.TokenType, r.TokenStartIndex));
+            return;
+        }
+        Assert.Equal(FhirJson.Write(alone!), FhirJson.Write(inside));
+        Assert.Equal(JsonTokenType.EndObject, r.TokenType);
+        Assert.True(r.Read() && r.TokenType == JsonTokenType.Number && r.GetInt32() == 1, where);
     }
 
     private static Outcome Same(Resource? fast, Resource tolerant, string where)

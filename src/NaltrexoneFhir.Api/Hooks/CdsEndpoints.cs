@@ -6,6 +6,7 @@ using NaltrexoneFhir.Api.Errors;
 using NaltrexoneFhir.Api.Options;
 using NaltrexoneFhir.Hooks;
 using NaltrexoneFhir.Rules.Catalog;
+using NaltrexoneFhir.Rules.Data;
 using NaltrexoneFhir.Rules.Engine;
 
 namespace NaltrexoneFhir.Api.Hooks;
@@ -29,13 +30,13 @@ public static class CdsEndpoints
         return app;
     }
 
-    private static async Task<IResult> InvokeAsync(string id, HttpContext http, ServiceCatalog catalog, IMediator mediator, IOptions<CdsOptions> options)
+    private static async Task<IResult> InvokeAsync(string id, HttpContext http, ServiceCatalog catalog, DataKeys keys, IMediator mediator, IOptions<CdsOptions> options)
     {
         var service = catalog.Find(id);
         if (service is null)
             return Outcomes.Result(StatusCodes.Status404NotFound, "not-found", $"No CDS service with id '{(id.Length > 40 ? id[..40] + "…" : id)}'.");
 
-        var (body, problem) = await ReadBodyAsync(http, options.Value);
+        var (body, problem) = await ReadBodyAsync(http, options.Value, keys.Names);
         if (problem is not null) return problem;
         using (body)
         {
@@ -55,9 +56,10 @@ public static class CdsEndpoints
     /// The bytes go into one pooled buffer sized from Content-Length (grown only for chunked bodies), which the
     /// returned <see cref="JsonBody"/> gives back when disposed: a growing MemoryStream allocated and copied about four
     /// times the body per call (BENCHMARKS.md). The prefetch values are kept apart as slices of that buffer
-    /// (<see cref="HookBody"/>), not put into the document.
+    /// (<see cref="HookBody"/>), not put into the document; those named in <paramref name="readAhead"/> are read into
+    /// the model in the same pass.
     /// </summary>
-    internal static async Task<(JsonBody? Body, IResult? Problem)> ReadBodyAsync(HttpContext http, CdsOptions options)
+    internal static async Task<(JsonBody? Body, IResult? Problem)> ReadBodyAsync(HttpContext http, CdsOptions options, IReadOnlySet<string>? readAhead = null)
     {
         var limit = options.MaxRequestBodyBytes;
         if (http.Request.ContentLength > limit) return (null, TooLarge(limit));
@@ -79,7 +81,7 @@ public static class CdsEndpoints
             }
             if (length == 0)
                 return (null, Outcomes.Result(StatusCodes.Status400BadRequest, "required", "The request body is empty; a CDS Hooks request (JSON) is required."));
-            var parsed = HookBody.Parse(buffer.AsMemory(0, length), options.MaxJsonDepth);
+            var parsed = HookBody.Parse(buffer.AsMemory(0, length), options.MaxJsonDepth, readAhead);
             var body = new JsonBody(parsed, buffer);
             buffer = null!; // owned by the body now
             return (body, null);

@@ -35,13 +35,37 @@ public static class FhirFastReader
     public static Resource? TryRead(ReadOnlySpan<byte> utf8Json)
     {
         var r = new Utf8JsonReader(utf8Json, new JsonReaderOptions { MaxDepth = MaxDepth });
-        try
+        return Guarded(ref r, static (ref Utf8JsonReader r) =>
         {
             // Empty input throws here (JsonException).
             r.Read();
             var resource = ReadResource(ref r);
             // Trailing content after the object: Read throws for anything but whitespace.
             return r.Read() ? null : resource;
+        });
+    }
+
+    /// <summary>
+    /// As <see cref="TryRead(ReadOnlySpan{byte})"/>, for a resource inside a larger JSON text that
+    /// <paramref name="reader"/> is reading (a hook body's prefetch value), so the text is tokenized once: the reader
+    /// must be on the resource's first token. On success the reader is left on the resource's closing brace; on
+    /// null it is left exactly where it was, for the caller to skip or read the value otherwise. The depth limit is
+    /// the reader's own (counted from its root). Never throws.
+    /// </summary>
+    public static Resource? TryRead(ref Utf8JsonReader reader)
+    {
+        var r = reader;
+        var resource = Guarded(ref r, ReadResource);
+        if (resource is not null) reader = r;
+        return resource;
+    }
+
+    /// <summary>Runs <paramref name="read"/>, turning malformed input and every give-up into null.</summary>
+    private static Resource? Guarded(ref Utf8JsonReader r, ItemReader<Resource?> read)
+    {
+        try
+        {
+            return read(ref r);
         }
         catch (JsonException)
         {

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using NaltrexoneFhir.Fhir.Querying;
 using NaltrexoneFhir.Hooks;
 using NaltrexoneFhir.Terminology;
@@ -50,7 +51,11 @@ public sealed class DataKeys
             new(Appointments, "Appointment", $"Appointment?{p}&status=proposed,pending,booked", "Booked appointments (surgery hold window).") { Label = "appointments" },
         ];
         _keys = keys.ToDictionary(k => k.Name, StringComparer.Ordinal);
+        Names = _keys.Keys.ToFrozenSet(StringComparer.Ordinal);
     }
+
+    /// <summary>Every key name (the prefetch values worth reading while a hook body is checked: <c>HookBody.Parse</c>).</summary>
+    public IReadOnlySet<string> Names { get; }
 
     public DataKey this[string name] => _keys[name];
     public IReadOnlyCollection<DataKey> All => _keys.Values;

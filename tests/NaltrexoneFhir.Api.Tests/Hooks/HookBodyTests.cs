@@ -13,6 +13,13 @@ public sealed class HookBodyTests
 {
     private const int MaxDepth = 64;
 
+    /// <summary>The service's data keys plus the short names used below: values under these are read during the scan.</summary>
+    private static readonly IReadOnlySet<string> ReadAhead = new HashSet<string>(StringComparer.Ordinal)
+    {
+        "patient", "medicationRequests", "medicationStatements", "conditions", "allergies", "liverLabs", "opioidScreens",
+        "renalLabs", "pregnancyTests", "serviceRequests", "procedures", "appointments", "a", "b", "c", "fA",
+    };
+
     public static IEnumerable<object[]> RepositoryRequests() =>
         Directory.EnumerateFiles(RepoFiles.Path("fhir-profiles", "examples", "hook-requests"), "*.json")
             .Concat(Directory.EnumerateFiles(RepoFiles.Path("tests", "NaltrexoneFhir.Api.Tests", "Scenarios"), "request.json", SearchOption.AllDirectories))
@@ -23,7 +30,7 @@ public sealed class HookBodyTests
     public void EveryRepositoryRequest_BindsAsFromTheWholeDocument(string file)
     {
         var bytes = File.ReadAllBytes(Path.Combine(RepoFiles.Root, file));
-        using var body = HookBody.Parse(bytes, MaxDepth);
+        using var body = HookBody.Parse(bytes, MaxDepth, ReadAhead);
         using var whole = JsonDocument.Parse(bytes);
         var hook = whole.RootElement.GetProperty("hook").GetString()!;
         if (whole.RootElement.TryGetProperty("prefetch", out var pre) && pre.ValueKind == JsonValueKind.Object)
@@ -50,6 +57,23 @@ public sealed class HookBodyTests
         Assert.Equal((JsonValueKind.Number, "12.5e1"), (prefetch["e"].Kind, Text(prefetch["e"])));
         Assert.Equal(JsonValueKind.True, prefetch["fA"].Kind);
         Assert.Equal("""{"hook":"order-sign","prefetch":{},"context":{"patientId":"p1"}}""", body.RootElement.GetRawText());
+    }
+
+    [Fact]
+    public void NamedObjectValues_AreReadDuringTheScan_OthersAndGiveUpsLater()
+    {
+        var json = """{"prefetch":{"a":{"resourceType":"Patient","id":"p1"},"other":{"resourceType":"Patient","id":"p2"},"b":{"id":"p3","resourceType":"Patient"},"c":[{"resourceType":"Patient"}],"fA":null},"hook":"order-sign"}""";
+        using var body = HookBody.Parse(Encoding.UTF8.GetBytes(json), MaxDepth, ReadAhead);
+        var prefetch = body.Prefetch!;
+        Assert.Equal("p1", prefetch["a"].Resource?.Id);
+        Assert.Null(prefetch["other"].Resource); // not named
+        Assert.Null(prefetch["b"].Resource);     // resourceType not first: the fast reader gives up
+        Assert.Null(prefetch["c"].Resource);     // not an object
+        Assert.Equal("""{"id":"p3","resourceType":"Patient"}""", Text(prefetch["b"]));
+        Assert.Equal("p3", PrefetchReader.Read(prefetch["b"]).Resources.Single().Id);
+        Assert.Equal("p2", PrefetchReader.Read(prefetch["other"]).Resources.Single().Id);
+        Assert.Same(prefetch["a"].Resource, PrefetchReader.Read(prefetch["a"]).Resources.Single());
+        Assert.Equal("""{"prefetch":{},"hook":"order-sign"}""", body.RootElement.GetRawText());
     }
 
     [Theory]
@@ -108,7 +132,7 @@ public sealed class HookBodyTests
             var verdict = AssertSameVerdict(bytes);
             if (verdict is null) continue;
             using var whole = JsonDocument.Parse(bytes);
-            using var body = HookBody.Parse(bytes, MaxDepth);
+            using var body = HookBody.Parse(bytes, MaxDepth, ReadAhead);
             AssertSameBinding(Bind(whole.RootElement, HookNames.OrderSign, null), Bind(body.RootElement, HookNames.OrderSign, body.Prefetch));
         }
     }
@@ -135,7 +159,7 @@ public sealed class HookBodyTests
     }
 
     private static string Describe(PrefetchValue v) =>
-        $"{v.State} {v.Problem} " + string.Join(",", v.Resources.Select(r => $"{r.TypeName}/{r.Id}"));
+        $"{v.State} {v.Problem} " + string.Join(",", v.Resources.Select(r => $"{r.TypeName}/{r.Id} {NaltrexoneFhir.Fhir.Json.FhirJson.Write(r)}"));
 
     /// <summary>Both readers accept the body, or both reject it with the same position (null when rejected).</summary>
     private static string? AssertSameVerdict(byte[] bytes, bool? expectDepthError = null)
@@ -145,6 +169,13 @@ public sealed class HookBodyTests
         catch (JsonException ex) { expected = ex; }
         try { HookBody.Parse(bytes, MaxDepth).Dispose(); }
         catch (JsonException ex) { actual = ex; }
+        // Reading prefetch values during the scan must not change the verdict or the error's position.
+        JsonException? readingAhead = null;
+        try { HookBody.Parse(bytes, MaxDepth, ReadAhead).Dispose(); }
+        catch (JsonException ex) { readingAhead = ex; }
+        Assert.Equal(actual is null, readingAhead is null);
+        if (actual is not null)
+            Assert.Equal((actual.LineNumber, actual.BytePositionInLine, actual.Message), (readingAhead!.LineNumber, readingAhead.BytePositionInLine, readingAhead.Message));
         Assert.Equal(expected is null, actual is null);
         if (expected is null) return "accepted";
         Assert.Equal((expected.LineNumber, expected.BytePositionInLine), (actual!.LineNumber, actual.BytePositionInLine));
