@@ -92,9 +92,14 @@ if (mode == "rules")
 if (mode == "rate")
 {
     // Open-loop latency against a running service: -- rate <url> <requests per second> [seconds] (typical body).
-    var url = new Uri(positional[1]);
-    var rps = double.Parse(positional[2], System.Globalization.CultureInfo.InvariantCulture);
-    var secs = double.Parse(positional.ElementAtOrDefault(3) ?? "20", System.Globalization.CultureInfo.InvariantCulture);
+    var inv = System.Globalization.CultureInfo.InvariantCulture;
+    if (positional.Length < 3 || !Uri.TryCreate(positional[1], UriKind.Absolute, out var url) || url.Scheme != Uri.UriSchemeHttp
+        || !double.TryParse(positional[2], inv, out var rps) || rps <= 0
+        || !double.TryParse(positional.ElementAtOrDefault(3) ?? "20", inv, out var secs) || secs <= 0)
+    {
+        Console.Error.WriteLine("Usage: -- rate <http://host:port/path> <requests per second, > 0> [seconds, > 0; default 20]");
+        return 2;
+    }
     var result = OpenLoopClient.Run("rate", url, SyntheticPatient.OrderSign(PatientShape.Typical), rps, TimeSpan.FromSeconds(secs), 32);
     Console.WriteLine($"{result.Requests} requests, {result.Errors} errors, {result.RequestsPerSecond:0} req/s; {result.Latency}; client CPU {OpenLoopClient.ClientCpu.TotalSeconds / secs:P0} of a core");
     return result.Errors > 0 ? 1 : 0;
