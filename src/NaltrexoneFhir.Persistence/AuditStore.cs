@@ -60,13 +60,14 @@ public sealed class AuditStore(IDbContextFactory<CdsStoreContext> contexts)
     private sealed class Inserter(CdsStoreContext db, DbTransaction transaction)
     {
         /// <summary>
-        /// Rows per statement. SQLite finds each named parameter by a linear scan of the statement's names, so binding
+        /// Rows per statement. SQLite binds each named parameter by a linear scan of the statement's names, so binding
         /// costs grow with the square of the parameters per statement (a 250-row statement made SQLite's name
-        /// comparisons 12 % of the whole service's CPU, BENCHMARKS.md): a few rows per statement, prepared once per
-        /// table and re-executed. PostgreSQL pays a round trip per statement instead, so it takes many rows at once
-        /// (well under its 65,535 parameters).
+        /// comparisons 12 % of the whole service's CPU; 8 rows still cost 10–15 % more writer CPU than one row per
+        /// statement, BENCHMARKS.md): one row per statement, prepared once per table and re-executed, which is
+        /// SQLite's fastest way in (no round trips). PostgreSQL pays a round trip per statement instead, so it takes
+        /// many rows at once (well under its 65,535 parameters).
         /// </summary>
-        private readonly int _rowsPerStatement = db.Provider == StoreProvider.Sqlite ? 8 : 250;
+        private readonly int _rowsPerStatement = db.Provider == StoreProvider.Sqlite ? 1 : 250;
 
         private readonly Microsoft.EntityFrameworkCore.Storage.ValueConversion.ValueConverter? _guid =
             db.GetService<IRelationalTypeMappingSource>().FindMapping(typeof(Guid))?.Converter;

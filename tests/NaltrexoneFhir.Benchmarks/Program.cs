@@ -104,6 +104,19 @@ if (mode == "rate")
     Console.WriteLine($"{result.Requests} requests, {result.Errors} errors, {result.RequestsPerSecond:0} req/s; {result.Latency}; client CPU {OpenLoopClient.ClientCpu.TotalSeconds / secs:P0} of a core");
     return result.Errors > 0 ? 1 : 0;
 }
+if (mode == "audit")
+{
+    // The audit writer's CPU per hook call, without HTTP: -- audit [calls] [prefilled calls] [v4]
+    // (v4: random card and suggestion uuids, as before session 6, for comparison)
+    var inv = System.Globalization.CultureInfo.InvariantCulture;
+    if (!int.TryParse(positional.ElementAtOrDefault(1) ?? "20000", inv, out var calls) || calls <= 0
+        || !int.TryParse(positional.ElementAtOrDefault(2) ?? "50000", inv, out var prefill) || prefill < 0)
+    {
+        Console.Error.WriteLine("Usage: -- audit [calls, > 0; default 20000] [prefilled calls, >= 0; default 50000] [v4]");
+        return 2;
+    }
+    return await AuditProfile.RunAsync(calls, prefill, randomUuids: positional.ElementAtOrDefault(3) == "v4");
+}
 if (mode == "body")
 {
     // The synthetic request as JSON on stdout, for driving a running service by hand (wrk, curl, dotnet-trace).

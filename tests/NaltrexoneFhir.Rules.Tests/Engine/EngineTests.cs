@@ -46,6 +46,28 @@ public sealed class EngineTests
     }
 
     [Fact]
+    public void CardAndSuggestionUuids_AreTimeOrderedVersion7_AndDistinct()
+    {
+        // The audit trail keys its card and suggestion indexes by these uuids: version 7 keeps inserts at the end of
+        // each index instead of a random page (BENCHMARKS.md, session 6).
+        var before = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var cards = new Scenario().Draft(Fx.Draft("d1", Fx.NaltrexoneOral)).Draft(Fx.Draft("d2", Fx.Oxycodone)).Meds()
+            .LiverLabs(Fx.Alt(250)).Cards();
+        var after = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var uuids = cards.Select(c => c.Uuid!).Concat(cards.SelectMany(c => c.Suggestions ?? []).Select(s => s.Uuid!)).ToList();
+        Assert.True(uuids.Count >= 4, string.Join(", ", uuids));
+        Assert.Equal(uuids.Count, uuids.Distinct().Count());
+        foreach (var uuid in uuids)
+        {
+            var guid = Guid.Parse(uuid);
+            Assert.Equal(7, guid.Version);
+            // The first 48 bits are the Unix time in milliseconds when the card was composed.
+            var millis = Convert.ToInt64(uuid.Replace("-", "")[..12], 16);
+            Assert.InRange(millis, before, after);
+        }
+    }
+
+    [Fact]
     public void DraftNaltrexoneAndDraftOpioid_OneCard_TwoAlternativeRemovals_OneRecommended()
     {
         var cards = new Scenario().Draft(Fx.Draft("d1", Fx.NaltrexoneOral)).Draft(Fx.Draft("d2", Fx.Oxycodone)).Meds().Cards();
