@@ -53,6 +53,7 @@ public static class HttpBenchmark
         await LoadClient.ClosedLoopAsync("warm-up", service.Baseline, typical, s.Connections, warmup);
 
         var rows = new List<LoadResult>();
+        var cpuPerRequest = new Dictionary<LoadResult, double>(ReferenceEqualityComparer.Instance); // µs, closed-loop rounds
         for (var r = 0; r < s.Rounds; r++)
         {
             rows.Add(await ClosedLoop("order-sign (typical)", service.OrderSign));
@@ -64,6 +65,8 @@ public static class HttpBenchmark
         var bas = rows.Where(x => x.Target.StartsWith("baseline", StringComparison.Ordinal)).ToList();
         var svcRps = Median(svc.Select(x => x.RequestsPerSecond));
         var basRps = Median(bas.Select(x => x.RequestsPerSecond));
+        var svcCpu = Median(svc.Select(x => cpuPerRequest[x]));
+        var basCpu = Median(bas.Select(x => cpuPerRequest[x]));
 
         // 3. Latency at a fixed rate of half the measured maximum (open loop, raw-socket client: OpenLoopClient), and
         // the baseline route at the same rate in the same process: the latency floor at that load.
@@ -82,13 +85,13 @@ public static class HttpBenchmark
 
         report.WriteLine($"Closed loop: {s.Connections} connections, {s.Duration.TotalSeconds:0} s per round, {s.Rounds} interleaved round(s) per route; client {(s.UseWrk ? "wrk (1 thread)" : "C# HttpClient")}.");
         report.WriteLine();
-        report.WriteLine("| Route | Tool | Mode | Requests | Errors | Req/s | p50 ms | p95 ms | p99 ms | max ms |");
-        report.WriteLine("|---|---|---|---:|---:|---:|---:|---:|---:|---:|");
+        report.WriteLine("| Route | Tool | Mode | Requests | Errors | Req/s | Service CPU µs/req | p50 ms | p95 ms | p99 ms | max ms |");
+        report.WriteLine("|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var x in rows)
             report.WriteLine(FormattableString.Invariant(
-                $"| {x.Target} | {x.Tool} | {x.Mode} | {x.Requests} | {x.Errors} | {x.RequestsPerSecond:0} | {x.Latency.P50:0.00} | {x.Latency.P95:0.00} | {x.Latency.P99:0.00} | {x.Latency.Max:0.00} |"));
+                $"| {x.Target} | {x.Tool} | {x.Mode} | {x.Requests} | {x.Errors} | {x.RequestsPerSecond:0} | {(cpuPerRequest.TryGetValue(x, out var cpu) ? cpu.ToString("0", CultureInfo.InvariantCulture) : "")} | {x.Latency.P50:0.00} | {x.Latency.P95:0.00} | {x.Latency.P99:0.00} | {x.Latency.Max:0.00} |"));
         report.WriteLine();
-        report.WriteLine(FormattableString.Invariant($"**Throughput ratio, order-sign / baseline: {svcRps / basRps:P0}** (median {svcRps:0} vs {basRps:0} req/s; per round: {string.Join(", ", svc.Zip(bas, (a, b) => (a.RequestsPerSecond / b.RequestsPerSecond).ToString("P0", CultureInfo.InvariantCulture)))})."));
+        report.WriteLine(FormattableString.Invariant($"**Throughput ratio, order-sign / baseline: {svcRps / basRps:P0}** (median {svcRps:0} vs {basRps:0} req/s; per round: {string.Join(", ", svc.Zip(bas, (a, b) => (a.RequestsPerSecond / b.RequestsPerSecond).ToString("P0", CultureInfo.InvariantCulture)))}). By the service's CPU per request, which the load client and the VM's neighbours do not move: {basCpu / svcCpu:P0} (median {svcCpu:0} vs {basCpu:0} µs per request)."));
         report.WriteLine(FormattableString.Invariant($"**Fixed rate {rate:0} req/s (half of the max {svcRps:0} req/s): p99 {fixedRate.Latency.P99:0.00} ms** (p50 {fixedRate.Latency.P50:0.00}, p95 {fixedRate.Latency.P95:0.00}, max {fixedRate.Latency.Max:0.00}), measured from each request's scheduled start; the baseline route at the same rate: p99 {fixedRateBaseline.Latency.P99:0.00} ms (p50 {fixedRateBaseline.Latency.P50:0.00}). The open-loop client used {fixedRateCpu.TotalSeconds / s.FixedRateDuration.TotalSeconds:P0} of one core."));
         report.WriteLine(FormattableString.Invariant($"**Peak RSS (VmHWM): {peakAfterLoad:0} MB after the typical load**, {peakAfterLarge:0} MB after the large-history calls (current {currentRss:0} MB)."));
         report.WriteLine(FormattableString.Invariant($"Large-history over HTTP: median {largeRun.Latency.P50:0.0} ms per call (max {largeRun.Latency.Max:0.0} ms, {largeRun.Requests} calls)."));
@@ -101,9 +104,16 @@ public static class HttpBenchmark
         if (failures.Count > 0) Console.Error.WriteLine("Service output tail:\n" + service.Tail());
         return failures.Count == 0 ? 0 : 1;
 
-        Task<LoadResult> ClosedLoop(string target, Uri url) => s.UseWrk
-            ? Wrk.RunAsync(target, url, bodyFile, s.Connections, 1, s.Duration)
-            : LoadClient.ClosedLoopAsync(target, url, typical, s.Connections, s.Duration);
+        async Task<LoadResult> ClosedLoop(string target, Uri url)
+        {
+            var cpu0 = service.CpuTime();
+            var result = await (s.UseWrk
+                ? Wrk.RunAsync(target, url, bodyFile, s.Connections, 1, s.Duration)
+                : LoadClient.ClosedLoopAsync(target, url, typical, s.Connections, s.Duration));
+            // Includes the audit writer's work for these requests (it keeps up within its 100 ms flush interval).
+            cpuPerRequest[result] = (service.CpuTime() - cpu0).TotalMicroseconds / Math.Max(1, result.Requests);
+            return result;
+        }
     }
 
     private static double Median(IEnumerable<double> values)

@@ -100,6 +100,17 @@ public sealed class ServiceProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// CPU time the service process has used so far (all its threads: request threads, the audit writer, GC, JIT).
+    /// Divided by the requests of a round it is the CPU per request, which unlike throughput does not depend on how
+    /// much of the 2 cores the load client or the VM's neighbours took (BENCHMARKS.md).
+    /// </summary>
+    public TimeSpan CpuTime()
+    {
+        _process.Refresh();
+        return _process.TotalProcessorTime;
+    }
+
     /// <summary>Peak (VmHWM) and current (VmRSS) resident set size in MB, from /proc/&lt;pid&gt;/status.</summary>
     public (double PeakMb, double CurrentMb) Memory()
     {
