@@ -53,6 +53,10 @@ public readonly struct RawJson
 /// (<see cref="FhirFastReader.TryRead(ref Utf8JsonReader)"/>), so the record is tokenized once, not once to check it
 /// and again to read it; a value the fast reader gives up on is checked by skipping it, exactly as before, and read
 /// later from its slice.
+/// Bundle entry arrays of <c>parallelMinBytes</c> or more (a large-history patient's labs) are read on several cores
+/// (<see cref="FhirFastReader.TryRead(ref Utf8JsonReader, ReadOnlyMemory{byte}, ref int, int)"/>); the reader then
+/// resumes after the array, so positions are counted from an offset, and a malformed body is scanned once more on one
+/// thread to report its error exactly where the document parser does.
 /// </summary>
 public sealed class HookBody : IDisposable
 {
@@ -82,9 +86,26 @@ public sealed class HookBody : IDisposable
     /// Object-valued prefetch members whose key is in <paramref name="readAhead"/> are read into
     /// <see cref="RawJson.Resource"/> when the fast reader can read them.
     /// </summary>
-    public static HookBody Parse(ReadOnlyMemory<byte> body, int maxDepth, IReadOnlySet<string>? readAhead = null)
+    /// <param name="parallelMinBytes">
+    /// Bundle entry arrays at least this large are read on several cores while the body is checked
+    /// (<see cref="FhirFastReader.TryRead(ref Utf8JsonReader, ReadOnlyMemory{byte}, ref int, int)"/>);
+    /// <see cref="FhirFastReader.NeverParallel"/> reads everything on the calling thread.
+    /// </param>
+    public static HookBody Parse(ReadOnlyMemory<byte> body, int maxDepth, IReadOnlySet<string>? readAhead = null,
+        int parallelMinBytes = FhirFastReader.DefaultParallelMinBytes)
     {
-        var prefetch = Scan(body, maxDepth, readAhead, out var start, out var end);
+        Dictionary<string, RawJson>? prefetch;
+        int start, end;
+        try
+        {
+            prefetch = Scan(body, maxDepth, readAhead, parallelMinBytes, out start, out end);
+        }
+        catch (JsonException) when (readAhead is not null && parallelMinBytes != FhirFastReader.NeverParallel && body.Length >= parallelMinBytes)
+        {
+            // After a parallel read the reader counts positions from where it resumed: scan again on one thread, so
+            // that a malformed body is reported exactly as the document parser reports it.
+            prefetch = Scan(body, maxDepth, readAhead, FhirFastReader.NeverParallel, out start, out end);
+        }
         var options = new JsonDocumentOptions { MaxDepth = maxDepth };
         if (prefetch is null) return new HookBody(JsonDocument.Parse(body, options), null, null);
 
@@ -113,9 +134,11 @@ public sealed class HookBody : IDisposable
     /// member as a slice of the body (a repeated key: the last one, as when enumerating a document). Null when the
     /// root is not an object (the document parse reports it) or there is no single object-valued <c>prefetch</c>.
     /// </summary>
-    private static Dictionary<string, RawJson>? Scan(ReadOnlyMemory<byte> body, int maxDepth, IReadOnlySet<string>? readAhead, out int start, out int end)
+    private static Dictionary<string, RawJson>? Scan(ReadOnlyMemory<byte> body, int maxDepth, IReadOnlySet<string>? readAhead, int parallelMinBytes, out int start, out int end)
     {
         start = end = -1;
+        // Where the reader's buffer starts in the body: 0 until a parallel read moves the reader on (see Parse).
+        var offset = 0;
         var r = new Utf8JsonReader(body.Span, new JsonReaderOptions { MaxDepth = maxDepth });
         if (!r.Read() || r.TokenType != JsonTokenType.StartObject) return null;
         Dictionary<string, RawJson>? members = null;
@@ -132,20 +155,22 @@ public sealed class HookBody : IDisposable
                 continue;
             }
             members = new Dictionary<string, RawJson>(StringComparer.Ordinal);
-            start = (int)r.TokenStartIndex;
+            start = offset + (int)r.TokenStartIndex;
             while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
             {
                 var name = r.GetString()!;
                 r.Read();
                 var kind = Kind(r.TokenType);
-                var valueStart = (int)r.TokenStartIndex;
+                var valueStart = offset + (int)r.TokenStartIndex;
                 // Reading a value checks it as skipping does; on a give-up (or malformed JSON) the reader is where it
                 // was, and skipping it then throws exactly what it always did.
-                var resource = kind == JsonValueKind.Object && readAhead?.Contains(name) == true ? FhirFastReader.TryRead(ref r) : null;
+                var resource = kind == JsonValueKind.Object && readAhead?.Contains(name) == true
+                    ? FhirFastReader.TryRead(ref r, body, ref offset, parallelMinBytes)
+                    : null;
                 if (resource is null) r.Skip();
-                members[name] = new RawJson(body[valueStart..(int)r.BytesConsumed], kind, resource);
+                members[name] = new RawJson(body[valueStart..(offset + (int)r.BytesConsumed)], kind, resource);
             }
-            end = (int)r.BytesConsumed;
+            end = offset + (int)r.BytesConsumed;
         }
         // Anything after the root value other than whitespace throws here, as in the document parse.
         r.Read();

@@ -19,7 +19,7 @@ namespace NaltrexoneFhir.Fhir.Json;
 /// must never be written back.
 /// </para>
 /// </summary>
-public static class FhirFastReader
+public static partial class FhirFastReader
 {
     /// <summary>The serializer's default depth limit, so both readers reject the same inputs.</summary>
     private const int MaxDepth = 64;
@@ -543,7 +543,7 @@ public static class FhirFastReader
         var b = new Bundle();
         while (NextProperty(ref r, out var n))
         {
-            if (Is(n, "entry"u8)) b.Entry = ReadList(ref r, ReadBundleEntry);
+            if (Is(n, "entry"u8)) b.Entry = ReadEntries(ref r);
             else if (Is(n, "type"u8)) b.Type = Str(ref r);
             else if (Is(n, "total"u8)) b.Total = Int(ref r);
             else if (Is(n, "link"u8)) b.Link = ReadList(ref r, ReadBundleLink);

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using NaltrexoneFhir.Api.Tests.Support;
+using NaltrexoneFhir.Fhir.Json;
 using NaltrexoneFhir.Hooks;
 
 namespace NaltrexoneFhir.Api.Tests.Hooks;
@@ -39,6 +40,73 @@ public sealed class HookBodyTests
             Assert.Equal("{}", body.RootElement.GetProperty("prefetch").GetRawText());
         }
         AssertSameBinding(Bind(whole.RootElement, hook, null), Bind(body.RootElement, hook, body.Prefetch));
+        // Every Bundle with two or more entries read in parallel (threshold 0) binds the same.
+        using var parallel = HookBody.Parse(bytes, MaxDepth, ReadAhead, parallelMinBytes: 0);
+        AssertSameBinding(Bind(whole.RootElement, hook, null), Bind(parallel.RootElement, hook, parallel.Prefetch));
+    }
+
+    [Fact]
+    public void LargeBundle_ReadInParallel_IsTheSameModel_AndTheReaderResumesAfterIt()
+    {
+        var bytes = LargeBundleRequest(entries: 400, seed: 1);
+        var before = FhirFastReader.ParallelReads;
+        using var parallel = HookBody.Parse(bytes, MaxDepth, ReadAhead, parallelMinBytes: 1024);
+        Assert.True(FhirFastReader.ParallelReads > before, "the entry array was not read in parallel");
+        using var sequential = HookBody.Parse(bytes, MaxDepth, ReadAhead, FhirFastReader.NeverParallel);
+        using var whole = JsonDocument.Parse(bytes);
+        var expected = Bind(whole.RootElement, HookNames.OrderSign, null);
+        AssertSameBinding(expected, Bind(parallel.RootElement, HookNames.OrderSign, parallel.Prefetch));
+        AssertSameBinding(expected, Bind(sequential.RootElement, HookNames.OrderSign, sequential.Prefetch));
+        // Read during the scan, in parallel: every entry, in order, and the members after the Bundle found where they are.
+        var bundle = Assert.IsType<NaltrexoneFhir.Fhir.Model.Bundle>(parallel.Prefetch!["liverLabs"].Resource);
+        Assert.Equal(Enumerable.Range(0, 400).Select(i => $"o{i}"), bundle.Entry!.Select(e => e.Resource!.Id));
+        Assert.Equal(FhirJson.Write(sequential.Prefetch!["liverLabs"].Resource!), FhirJson.Write(bundle));
+        Assert.Equal("p1", parallel.Prefetch!["patient"].Resource?.Id);
+        Assert.Equal("""{"resourceType":"Patient","id":"p1"}""", Text(parallel.Prefetch!["patient"]));
+    }
+
+    [Fact]
+    public void LargeBundle_Mutated_IsAcceptedOrRejectedExactlyAsTheDocumentParserDoes_AndBindsTheSame()
+    {
+        // Mutations inside entries (give-ups, malformed strings), in the separators between them (the structural
+        // scan must refuse, the reader then decides) and around the array; depth near the limit inside an entry.
+        var sample = LargeBundleRequest(entries: 60, seed: 2);
+        var random = new Random(20261203);
+        const string Alphabet = "{}[]\":,\\ 0123456789aeflnrstu-.";
+        for (var i = 0; i < 600; i++)
+        {
+            var bytes = (byte[])sample.Clone();
+            for (var m = random.Next(1, 3); m > 0; m--)
+                bytes[random.Next(bytes.Length)] = (byte)Alphabet[random.Next(Alphabet.Length)];
+            if (AssertSameVerdict(bytes) is null) continue;
+            using var whole = JsonDocument.Parse(bytes);
+            using var body = HookBody.Parse(bytes, MaxDepth, ReadAhead, parallelMinBytes: 0);
+            AssertSameBinding(Bind(whole.RootElement, HookNames.OrderSign, null), Bind(body.RootElement, HookNames.OrderSign, body.Prefetch));
+        }
+        for (var depth = 50; depth <= 62; depth++)
+        {
+            var deep = Encoding.UTF8.GetString(sample).Replace("\"deep\":0", "\"deep\":" + new string('[', depth) + new string(']', depth));
+            AssertSameVerdict(Encoding.UTF8.GetBytes(deep));
+        }
+    }
+
+    /// <summary>
+    /// An order-sign body whose liverLabs Bundle has <paramref name="entries"/> Observations with text that a naive
+    /// bracket counter would get wrong: escaped quotes and backslashes, brackets and braces inside strings, escapes,
+    /// non-ASCII, nested arrays, CRLF and tabs between entries; one entry has a "deep" element to nest into.
+    /// </summary>
+    private static byte[] LargeBundleRequest(int entries, int seed)
+    {
+        var random = new Random(seed);
+        string[] tricky = ["plain", "quote \\\" inside", "back\\\\slash", "brace } and ] in text", "[{\\\"json\\\":\\\"in text\\\"}]", "\\u007Bescaped\\u007D", "café ünïcode", "tab\\there"];
+        var sb = new StringBuilder("""{"hook":"order-sign","hookInstance":"d1577c69-dfbe-44ad-ba6d-3e05e953b2ea","context":{"userId":"Practitioner/1","patientId":"p1","draftOrders":{"resourceType":"Bundle","entry":[]}},"prefetch":{"liverLabs":{"resourceType":"Bundle","type":"searchset","entry":[""");
+        for (var i = 0; i < entries; i++)
+        {
+            if (i > 0) sb.Append(random.Next(3) switch { 0 => ",", 1 => " ,\r\n\t", _ => "\n, " });
+            sb.Append($$$"""{"fullUrl":"urn:uuid:{{{i}}}","resource":{"resourceType":"Observation","id":"o{{{i}}}","status":"final","code":{"coding":[{"system":"http://loinc.org","code":"1742-6","display":"ALT"}],"text":"{{{tricky[random.Next(tricky.Length)]}}}"},"subject":{"reference":"Patient/p1"},"effectiveDateTime":"2026-0{{{1 + random.Next(9)}}}-1{{{random.Next(10)}}}","valueQuantity":{"value":{{{random.Next(10, 400)}}},"unit":"U/L","system":"http://unitsofmeasure.org","code":"U/L"},"note":[{"text":"{{{tricky[random.Next(tricky.Length)]}}}"}],"extra":[[1,[2,{"a":"]"}]],{}]{{{(i == entries / 2 ? ",\"deep\":0" : "")}}}},"search":{"mode":"match"}}""");
+        }
+        sb.Append("""],"total":1},"patient":{"resourceType":"Patient","id":"p1"}}}""");
+        return Encoding.UTF8.GetBytes(sb.ToString());
     }
 
     [Fact]
@@ -134,6 +202,8 @@ public sealed class HookBodyTests
             using var whole = JsonDocument.Parse(bytes);
             using var body = HookBody.Parse(bytes, MaxDepth, ReadAhead);
             AssertSameBinding(Bind(whole.RootElement, HookNames.OrderSign, null), Bind(body.RootElement, HookNames.OrderSign, body.Prefetch));
+            using var parallel = HookBody.Parse(bytes, MaxDepth, ReadAhead, parallelMinBytes: 0);
+            AssertSameBinding(Bind(whole.RootElement, HookNames.OrderSign, null), Bind(parallel.RootElement, HookNames.OrderSign, parallel.Prefetch));
         }
     }
 
@@ -176,6 +246,14 @@ public sealed class HookBodyTests
         Assert.Equal(actual is null, readingAhead is null);
         if (actual is not null)
             Assert.Equal((actual.LineNumber, actual.BytePositionInLine, actual.Message), (readingAhead!.LineNumber, readingAhead.BytePositionInLine, readingAhead.Message));
+        // Nor reading every Bundle's entries in parallel (threshold 0): the reader resumes after the array with
+        // positions counted from there, so a later error must still be reported where the document parser reports it.
+        JsonException? parallel = null;
+        try { HookBody.Parse(bytes, MaxDepth, ReadAhead, parallelMinBytes: 0).Dispose(); }
+        catch (JsonException ex) { parallel = ex; }
+        Assert.Equal(actual is null, parallel is null);
+        if (actual is not null)
+            Assert.Equal((actual.LineNumber, actual.BytePositionInLine, actual.Message), (parallel!.LineNumber, parallel.BytePositionInLine, parallel.Message));
         Assert.Equal(expected is null, actual is null);
         if (expected is null) return "accepted";
         Assert.Equal((expected.LineNumber, expected.BytePositionInLine), (actual!.LineNumber, actual.BytePositionInLine));

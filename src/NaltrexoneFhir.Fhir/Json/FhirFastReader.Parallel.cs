@@ -1,0 +1,271 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Text.Json;
+using NaltrexoneFhir.Fhir.Model;
+
+namespace NaltrexoneFhir.Fhir.Json;
+
+/// <summary>
+/// Large Bundles read on several cores. A large-history patient's prefetch is one Bundle of thousands of
+/// Observations (4.6 MB of a 4.9 MB body), and reading it was most of that hook call's wall time on one core. When a
+/// Bundle's <c>entry</c> array holds at least <c>parallelMinBytes</c>, a structural scan (quotes, escapes and
+/// brackets only, far cheaper than tokenizing) finds where each entry starts and ends; the entries are then read in
+/// chunks on several threads, each entry by its own reader over its own bytes (which checks it as the body's reader
+/// would), and the body's reader moves straight to the array's closing bracket with its own state, so the entries
+/// are tokenized once. Anything unexpected — the scan finds a non-object element or unbalanced text, an entry fails
+/// to read or would hit the depth limit — and the array is read sequentially by the body's reader as before, which
+/// then gives exactly the result, give-up or error it always gave.
+/// </summary>
+public static partial class FhirFastReader
+{
+    /// <summary>Entry arrays at least this large (bytes) are read in parallel by the hook-body overload of TryRead.</summary>
+    public const int DefaultParallelMinBytes = 256 * 1024;
+
+    /// <summary>Pass as <c>parallelMinBytes</c> to read every array on one thread.</summary>
+    public const int NeverParallel = int.MaxValue;
+
+    private static long _parallelReads;
+
+    /// <summary>How many entry arrays this process has read in parallel (diagnostics and tests).</summary>
+    public static long ParallelReads => Interlocked.Read(ref _parallelReads);
+
+    /// <summary>The body the hook-body overload of TryRead is reading on this thread; null elsewhere (and inside the parallel read, so nested Bundles stay sequential).</summary>
+    [ThreadStatic] private static BodySource? t_body;
+
+    private sealed class BodySource(ReadOnlyMemory<byte> buffer, int offset, int minBytes)
+    {
+        public ReadOnlyMemory<byte> Buffer { get; } = buffer;
+        /// <summary>Where in <see cref="Buffer"/> the reader's own buffer starts (it moves on after a parallel read).</summary>
+        public int Offset { get; set; } = offset;
+        public int MinBytes { get; } = minBytes;
+    }
+
+    /// <summary>
+    /// As <see cref="TryRead(ref Utf8JsonReader)"/> for a reader over <paramref name="buffer"/> from
+    /// <paramref name="offset"/> (its <c>TokenStartIndex</c> and <c>BytesConsumed</c> count from there), reading
+    /// Bundle entry arrays of at least <paramref name="parallelMinBytes"/> on several cores. After a parallel read the
+    /// reader is a new one over the rest of the buffer, and <paramref name="offset"/> says where that starts; on null
+    /// both are left exactly as they were. Never throws.
+    /// </summary>
+    public static Resource? TryRead(ref Utf8JsonReader reader, ReadOnlyMemory<byte> buffer, ref int offset, int parallelMinBytes = DefaultParallelMinBytes)
+    {
+        if (parallelMinBytes == NeverParallel || Environment.ProcessorCount < 2) return TryRead(ref reader);
+        var previous = t_body;
+        var body = new BodySource(buffer, offset, parallelMinBytes);
+        t_body = body;
+        try
+        {
+            var r = reader;
+            var resource = Guarded(ref r, ReadResource);
+            if (resource is null) return null;
+            reader = r;
+            offset = body.Offset;
+            return resource;
+        }
+        finally
+        {
+            t_body = previous;
+        }
+    }
+
+    /// <summary>A Bundle's entries: in parallel when the array is large and read from a hook body, else one by one.</summary>
+    private static List<BundleEntry> ReadEntries(ref Utf8JsonReader r) =>
+        t_body is { } body && TryReadEntriesInParallel(ref r, body) is { } entries ? entries : ReadList(ref r, ReadBundleEntry);
+
+    private static List<BundleEntry>? TryReadEntriesInParallel(ref Utf8JsonReader r, BodySource body)
+    {
+        if (r.TokenType != JsonTokenType.StartArray) return null;
+        var json = body.Buffer.Span;
+        var open = body.Offset + (int)r.TokenStartIndex;
+        if (json.Length - open < body.MinBytes) return null;
+        // Each entry gets its own reader, whose depth counts from the entry: the same limit, one level stricter
+        // (an entry that deep is read sequentially, where the body's reader decides exactly as before).
+        var limit = r.CurrentState.Options.MaxDepth is 0 ? 64 : r.CurrentState.Options.MaxDepth;
+        var entryLimit = limit - (r.CurrentDepth + 1) - 1;
+        if (entryLimit < 1) return null;
+        var bounds = new List<(int Start, int End)>();
+        if (!EntryBounds(json, open, bounds, out var close) || close - open < body.MinBytes || bounds.Count < 2) return null;
+
+        var entries = new BundleEntry[bounds.Count];
+        var chunks = Chunks(bounds, Math.Min(Environment.ProcessorCount, 4));
+        var failed = 0;
+        var buffer = body.Buffer;
+        var options = new JsonReaderOptions { MaxDepth = entryLimit };
+        Parallel.For(0, chunks.Length - 1, c =>
+        {
+            var saved = t_body;
+            t_body = null;
+            try
+            {
+                for (var i = chunks[c]; i < chunks[c + 1] && Volatile.Read(ref failed) == 0; i++)
+                {
+                    var (start, end) = bounds[i];
+                    var er = new Utf8JsonReader(buffer.Span[start..end], options);
+                    er.Read();
+                    entries[i] = ReadBundleEntry(ref er);
+                    if (er.Read()) Interlocked.Exchange(ref failed, 1); // cannot happen after a balanced scan; checked anyway
+                }
+            }
+            catch (Exception)
+            {
+                // A give-up, malformed or too deep entry (or anything else): the body's reader reads the array.
+                Interlocked.Exchange(ref failed, 1);
+            }
+            finally
+            {
+                t_body = saved;
+            }
+        });
+        if (failed != 0) return null;
+
+        // The body's reader is on '['; with its state it reads ']' next as if the entries had been read.
+        var state = r.CurrentState;
+        r = new Utf8JsonReader(buffer.Span[close..], isFinalBlock: true, state);
+        body.Offset = close;
+        r.Read();
+        Interlocked.Increment(ref _parallelReads);
+        return new List<BundleEntry>(entries);
+    }
+
+    /// <summary>Splits the entries into <paramref name="count"/> runs of about equal bytes: run c is [result[c], result[c+1]).</summary>
+    private static int[] Chunks(List<(int Start, int End)> bounds, int count)
+    {
+        var first = bounds[0].Start;
+        var total = bounds[^1].End - first;
+        var result = new int[count + 1];
+        var i = 0;
+        for (var c = 1; c < count; c++)
+        {
+            var target = first + (long)total * c / count;
+            while (i < bounds.Count && bounds[i].Start < target) i++;
+            result[c] = i;
+        }
+        result[count] = bounds.Count;
+        return result;
+    }
+
+    /// <summary>
+    /// Finds each element of the array whose '[' is at <paramref name="open"/>, all of which must be objects separated
+    /// by commas and JSON whitespace, and the closing ']'. False on anything else. Only the structure is checked
+    /// here (brackets outside strings): each element is checked by the reader that reads it.
+    /// </summary>
+    /// <remarks>
+    /// 64 bytes at a time: vector compares give masks of quotes and brackets, a prefix XOR of the quote mask marks
+    /// the bytes inside strings, and only the brackets outside them are visited. Blocks with a backslash (rare in
+    /// FHIR data) go byte by byte, so an escaped quote is never taken for the end of a string.
+    /// </remarks>
+    private static bool EntryBounds(ReadOnlySpan<byte> json, int open, List<(int Start, int End)> bounds, out int close)
+    {
+        var scan = new StructureScan { Depth = 0, EntryStart = -1, Close = -1 };
+        var i = open + 1;
+        ref var first = ref MemoryMarshal.GetReference(json);
+        while (scan.Close < 0 && i + 64 <= json.Length)
+        {
+            var v0 = Vector256.LoadUnsafe(ref first, (nuint)i);
+            var v1 = Vector256.LoadUnsafe(ref first, (nuint)i + 32);
+            if (scan.EscapeNext || Mask(v0, v1, (byte)'\\') != 0)
+            {
+                if (!scan.Bytes(json, i, i + 64, bounds)) { close = -1; return false; }
+                i += 64;
+                continue;
+            }
+            var inside = PrefixXor(Mask(v0, v1, (byte)'"'));
+            if (scan.InString) inside = ~inside;
+            scan.InString = (inside >> 63) != 0;
+            var opens = (Mask(v0, v1, (byte)'{') | Mask(v0, v1, (byte)'[')) & ~inside;
+            var closes = (Mask(v0, v1, (byte)'}') | Mask(v0, v1, (byte)']')) & ~inside;
+            for (var all = opens | closes; all != 0 && scan.Close < 0; all &= all - 1)
+            {
+                var bit = BitOperations.TrailingZeroCount(all);
+                if (!scan.Bracket(json, i + bit, ((opens >> bit) & 1) != 0, bounds)) { close = -1; return false; }
+            }
+            i += 64;
+        }
+        if (scan.Close < 0 && !scan.Bytes(json, i, json.Length, bounds)) { close = -1; return false; }
+        close = scan.Close;
+        return close >= 0 && json[close] == (byte)']' && bounds.Count > 0 && Separators(json, open, bounds, close);
+    }
+
+    private static ulong Mask(Vector256<byte> v0, Vector256<byte> v1, byte b) =>
+        Vector256.Equals(v0, Vector256.Create(b)).ExtractMostSignificantBits()
+        | ((ulong)Vector256.Equals(v1, Vector256.Create(b)).ExtractMostSignificantBits() << 32);
+
+    /// <summary>Bit k = XOR of bits 0..k: set from an opening quote up to (not including) its closing one.</summary>
+    private static ulong PrefixXor(ulong m)
+    {
+        m ^= m << 1;
+        m ^= m << 2;
+        m ^= m << 4;
+        m ^= m << 8;
+        m ^= m << 16;
+        m ^= m << 32;
+        return m;
+    }
+
+    /// <summary>The state of <see cref="EntryBounds"/> between blocks. Depth counts from inside the array.</summary>
+    private struct StructureScan
+    {
+        public int Depth, EntryStart, Close;
+        public bool InString, EscapeNext;
+
+        /// <summary>A bracket outside strings at <paramref name="pos"/>; false when the array holds something other than objects.</summary>
+        public bool Bracket(ReadOnlySpan<byte> json, int pos, bool opening, List<(int Start, int End)> bounds)
+        {
+            if (opening)
+            {
+                if (Depth == 0)
+                {
+                    if (json[pos] != (byte)'{') return false;
+                    EntryStart = pos;
+                }
+                Depth++;
+                return true;
+            }
+            Depth--;
+            if (Depth == 0) bounds.Add((EntryStart, pos + 1));
+            else if (Depth < 0) Close = pos;
+            return true;
+        }
+
+        /// <summary>Bytes [from, to) one at a time (blocks with a backslash, and the tail).</summary>
+        public bool Bytes(ReadOnlySpan<byte> json, int from, int to, List<(int Start, int End)> bounds)
+        {
+            for (var j = from; j < to && Close < 0; j++)
+            {
+                var b = json[j];
+                if (EscapeNext) EscapeNext = false;
+                else if (InString)
+                {
+                    if (b == (byte)'\\') EscapeNext = true;
+                    else if (b == (byte)'"') InString = false;
+                }
+                else if (b == (byte)'"') InString = true;
+                else if (b is (byte)'{' or (byte)'[' or (byte)'}' or (byte)']')
+                {
+                    if (!Bracket(json, j, b is (byte)'{' or (byte)'[', bounds)) return false;
+                }
+                else if (b == (byte)'\\') return false;
+            }
+            return true;
+        }
+    }
+
+    /// <summary>Between '[', the entries and ']' only JSON whitespace and one comma between two entries.</summary>
+    private static bool Separators(ReadOnlySpan<byte> json, int open, List<(int Start, int End)> bounds, int close)
+    {
+        if (SkipWhitespace(json, open + 1) != bounds[0].Start) return false;
+        for (var e = 1; e < bounds.Count; e++)
+        {
+            var i = SkipWhitespace(json, bounds[e - 1].End);
+            if (i >= json.Length || json[i] != (byte)',' || SkipWhitespace(json, i + 1) != bounds[e].Start) return false;
+        }
+        return SkipWhitespace(json, bounds[^1].End) == close;
+    }
+
+    private static int SkipWhitespace(ReadOnlySpan<byte> json, int i)
+    {
+        while (i < json.Length && json[i] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n') i++;
+        return i;
+    }
+}
