@@ -92,7 +92,7 @@ public static class IndicationQueries
     {
         foreach (var (kind, url) in Sets)
         {
-            var m = ConditionQueries.Match(ctx.ValueSet(url), concept);
+            var m = ConditionQueries.Match(ctx, url, concept);
             if (m != MatchKind.None) found.Add(new Indication(kind, concept.Label(), evidence, m));
         }
     }
