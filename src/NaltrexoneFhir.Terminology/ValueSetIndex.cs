@@ -168,7 +168,10 @@ public sealed class ValueSetIndex
         _ordinals.TryGetValue(url, out var ordinal) ? ordinal : throw new KeyNotFoundException($"Value set '{url}' is not loaded.");
 
     /// <summary>Every value set that <see cref="IndexedValueSet.ContainsAny"/> the concept, in one lookup per coding.</summary>
-    public ValueSetMask SetsContainingAny(CodeableConcept? concept) => _membership.ContainingAny(concept);
+    public ValueSetMask SetsContainingAny(CodeableConcept? concept) => _membership.ContainingAny(concept?.Coding);
+
+    /// <summary>Every value set that contains one of the codings.</summary>
+    public ValueSetMask SetsContainingAny(IReadOnlyList<Coding> codings) => _membership.ContainingAny(codings);
 
     /// <summary>Every value set whose <see cref="IndexedValueSet.MatchesText"/> is true for the text, in one pass over its words.</summary>
     public ValueSetMask SetsMatchingText(string? text) => _membership.MatchingText(text);

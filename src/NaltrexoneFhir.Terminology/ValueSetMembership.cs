@@ -98,10 +98,10 @@ internal sealed class ValueSetMembership
         bits[ordinal >> 6] |= 1UL << (ordinal & 63);
     }
 
-    /// <summary>The sets that contain one of the concept's codings.</summary>
-    public ValueSetMask ContainingAny(CodeableConcept? concept)
+    /// <summary>The sets that contain one of the codings.</summary>
+    public ValueSetMask ContainingAny(IReadOnlyList<Coding>? codings)
     {
-        if (concept?.Coding is not { } codings) return default;
+        if (codings is null) return default;
         ulong[]? bits = null;
         for (var i = 0; i < codings.Count; i++)
         {
