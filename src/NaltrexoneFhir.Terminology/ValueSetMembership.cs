@@ -10,19 +10,11 @@ public readonly struct ValueSetMask
 
     internal ValueSetMask(ulong[]? bits) => _bits = bits;
 
+    /// <summary>No value set (an empty mask allocates nothing).</summary>
     public bool IsEmpty => _bits is null;
 
+    /// <summary>Whether the value set with this ordinal is in the mask.</summary>
     public bool Contains(int ordinal) => _bits is not null && (_bits[ordinal >> 6] & (1UL << (ordinal & 63))) != 0;
-
-    /// <summary>The union of both masks (shares a mask's bits when the other is empty).</summary>
-    public ValueSetMask Or(ValueSetMask other)
-    {
-        if (other._bits is null) return this;
-        if (_bits is null) return other;
-        var bits = (ulong[])_bits.Clone();
-        for (var i = 0; i < bits.Length; i++) bits[i] |= other._bits[i];
-        return new(bits);
-    }
 
     internal static void Add(ref ulong[]? bits, ulong[] add, int words)
     {
