@@ -49,10 +49,13 @@ public sealed record MedicationClassification(MedicationKind Kinds, ClassifiedBy
 /// </summary>
 public sealed class MedicationClassifier
 {
+    private readonly ValueSetIndex _index;
     private readonly (MedicationKind Kind, IndexedValueSet Set)[] _sets;
+    private readonly int[] _ordinals;
 
     public MedicationClassifier(ValueSetIndex index)
     {
+        _index = index;
         _sets =
         [
             (MedicationKind.NaltrexoneOral, index[ValueSetUrls.NaltrexoneOral]),
@@ -65,6 +68,7 @@ public sealed class MedicationClassifier
             (MedicationKind.SeizureThresholdLowering, index[ValueSetUrls.SeizureThresholdLowering]),
             (MedicationKind.Hepatotoxic, index[ValueSetUrls.HepatotoxicComedications]),
         ];
+        _ordinals = [.. _sets.Select(s => index.OrdinalOf(s.Set.Url))];
     }
 
     /// <param name="concept">medicationCodeableConcept, if any.</param>
@@ -96,10 +100,13 @@ public sealed class MedicationClassifier
             .Append(referenceDisplay ?? "")
             .Where(t => !string.IsNullOrWhiteSpace(t))
             .ToList();
+        // Each text matched once against all value sets (the index's combined phrase index), not once per set.
         var byText = MedicationKind.None;
-        foreach (var (kind, set) in _sets)
-            foreach (var t in texts) // a loop, not Any(set.MatchesText): no delegate per set per medication
-                if (set.MatchesText(t)) { byText |= kind; break; }
+        foreach (var t in texts)
+        {
+            var sets = _index.SetsMatchingText(t);
+            if (!sets.IsEmpty) byText |= KindsIn(sets);
+        }
         if (byText != MedicationKind.None)
             return new(Normalize(byText, string.Join(' ', texts) + " " + extraText), ClassifiedBy.Text, label);
 
@@ -107,14 +114,15 @@ public sealed class MedicationClassifier
         return new(MedicationKind.None, coded ? ClassifiedBy.CodedUnrelated : ClassifiedBy.Unclassified, label);
     }
 
-    private MedicationKind KindsOf(IReadOnlyList<Coding> codings)
+    // Each coding looked up once in the index's combined code index, not once per set.
+    private MedicationKind KindsOf(IReadOnlyList<Coding> codings) =>
+        codings.Count == 0 ? MedicationKind.None : KindsIn(_index.SetsContainingAny(codings));
+
+    private MedicationKind KindsIn(ValueSetMask sets)
     {
         var kinds = MedicationKind.None;
-        if (codings.Count == 0) return kinds;
-        // Indexed: foreach over the interface would box an enumerator per set per medication.
-        foreach (var (kind, set) in _sets)
-            for (var i = 0; i < codings.Count; i++)
-                if (set.Contains(codings[i])) { kinds |= kind; break; }
+        for (var i = 0; i < _sets.Length; i++)
+            if (sets.Contains(_ordinals[i])) kinds |= _sets[i].Kind;
         return kinds;
     }
 

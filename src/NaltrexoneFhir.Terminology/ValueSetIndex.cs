@@ -21,11 +21,13 @@ public sealed class IndexedValueSet
         // one case-insensitive search per phrase (phrases not starting with a letter or digit are searched as before).
         var byFirstWord = new Dictionary<string, List<(string, int)>>(StringComparer.OrdinalIgnoreCase);
         var unindexed = new List<(string, int)>();
+        PhraseFirstWords = new (string, int)[phrases.Length];
         for (var rank = 0; rank < phrases.Length; rank++)
         {
             var phrase = phrases[rank];
             var end = 0;
             while (end < phrase.Length && char.IsLetterOrDigit(phrase[end])) end++;
+            PhraseFirstWords[rank] = (phrase, end);
             if (end == 0) { unindexed.Add((phrase, rank)); continue; }
             var first = phrase[..end];
             if (!byFirstWord.TryGetValue(first, out var list)) byFirstWord[first] = list = [];
@@ -41,6 +43,11 @@ public sealed class IndexedValueSet
 
     private readonly FrozenDictionary<string, FrozenDictionary<string, string?>> _codes;
     private readonly IReadOnlyDictionary<string, string[]> _prefixes;
+
+    /// <summary>For <see cref="ValueSetMembership"/>: the codes, is-a prefixes and phrases with their first word's length.</summary>
+    internal FrozenDictionary<string, FrozenDictionary<string, string?>> CodesBySystem => _codes;
+    internal IReadOnlyDictionary<string, string[]> PrefixesBySystem => _prefixes;
+    internal (string Phrase, int FirstWordLength)[] PhraseFirstWords { get; }
 
     public string Url { get; }
     public string Title { get; }
@@ -145,9 +152,29 @@ public sealed class ValueSetIndex
 {
     private static readonly string[] HierarchicalSystems = [CodeSystems.Icd10Cm, CodeSystems.Atc];
     private readonly FrozenDictionary<string, IndexedValueSet> _sets;
+    private readonly FrozenDictionary<string, int> _ordinals;
+    private readonly ValueSetMembership _membership;
 
-    public ValueSetIndex(IEnumerable<IndexedValueSet> sets) =>
+    public ValueSetIndex(IEnumerable<IndexedValueSet> sets)
+    {
         _sets = sets.ToFrozenDictionary(s => s.Url, StringComparer.Ordinal);
+        var ordered = _sets.Values.ToArray();
+        _ordinals = ordered.Select((s, i) => (s.Url, i)).ToFrozenDictionary(p => p.Url, p => p.i, StringComparer.Ordinal);
+        _membership = new ValueSetMembership(ordered);
+    }
+
+    /// <summary>The position of a value set in the masks of <see cref="SetsContainingAny"/> and <see cref="SetsMatchingText"/>.</summary>
+    public int OrdinalOf(string url) =>
+        _ordinals.TryGetValue(url, out var ordinal) ? ordinal : throw new KeyNotFoundException($"Value set '{url}' is not loaded.");
+
+    /// <summary>Every value set that <see cref="IndexedValueSet.ContainsAny"/> the concept, in one lookup per coding.</summary>
+    public ValueSetMask SetsContainingAny(CodeableConcept? concept) => _membership.ContainingAny(concept?.Coding);
+
+    /// <summary>Every value set that contains one of the codings.</summary>
+    public ValueSetMask SetsContainingAny(IReadOnlyList<Coding> codings) => _membership.ContainingAny(codings);
+
+    /// <summary>Every value set whose <see cref="IndexedValueSet.MatchesText"/> is true for the text, in one pass over its words.</summary>
+    public ValueSetMask SetsMatchingText(string? text) => _membership.MatchingText(text);
 
     public IReadOnlyCollection<IndexedValueSet> All => _sets.Values;
 

@@ -54,7 +54,16 @@ public static class IndicationQueries
         (IndicationKind.LowDoseNaltrexone, ValueSetUrls.LdnIndications),
     ];
 
+    /// <summary>The draft's indications, each kind once (memoized per call: R07, R08, R18 and R30 all ask).</summary>
     public static IReadOnlyList<Indication> Of(RuleContext ctx, DraftMedication draft)
+    {
+        var memo = ctx.Memo(static _ => new PerDraft());
+        if (!memo.Indications.TryGetValue(draft, out var found))
+            memo.Indications[draft] = found = Compute(ctx, draft);
+        return found;
+    }
+
+    private static List<Indication> Compute(RuleContext ctx, DraftMedication draft)
     {
         var found = new List<Indication>();
         foreach (var reason in draft.Request.ReasonCode ?? [])
@@ -83,16 +92,29 @@ public static class IndicationQueries
     public static IReadOnlyList<ConditionMatch> OudOnRecord(RuleContext ctx) => ConditionQueries.ActiveOrInRemission(ctx, ValueSetUrls.OpioidUseDisorder);
 
     /// <summary>OUD as the draft's reason or on the problem list: the evidence lines, empty when none.</summary>
-    public static IReadOnlyList<string> OudEvidence(RuleContext ctx, DraftMedication draft) =>
-        Of(ctx, draft).Where(i => i.Kind == IndicationKind.OpioidUseDisorder).Select(i => $"Indication: opioid use disorder ({i.Evidence})")
-            .Concat(OudOnRecord(ctx).Select(m => $"Opioid use disorder on record: {m.Describe()}"))
-            .ToList();
+    public static IReadOnlyList<string> OudEvidence(RuleContext ctx, DraftMedication draft)
+    {
+        var memo = ctx.Memo(static _ => new PerDraft());
+        if (!memo.OudEvidence.TryGetValue(draft, out var lines))
+            memo.OudEvidence[draft] = lines = Of(ctx, draft).Where(i => i.Kind == IndicationKind.OpioidUseDisorder)
+                .Select(i => $"Indication: opioid use disorder ({i.Evidence})")
+                .Concat(OudOnRecord(ctx).Select(m => $"Opioid use disorder on record: {m.Describe()}"))
+                .ToList();
+        return lines;
+    }
+
+    /// <summary>Per-call answers by draft (by reference: DraftMedication is a record, its value equality is not needed here).</summary>
+    private sealed class PerDraft
+    {
+        public Dictionary<DraftMedication, List<Indication>> Indications { get; } = new(ReferenceEqualityComparer.Instance);
+        public Dictionary<DraftMedication, List<string>> OudEvidence { get; } = new(ReferenceEqualityComparer.Instance);
+    }
 
     private static void Classify(RuleContext ctx, CodeableConcept? concept, string evidence, List<Indication> found)
     {
         foreach (var (kind, url) in Sets)
         {
-            var m = ConditionQueries.Match(ctx.ValueSet(url), concept);
+            var m = ConditionQueries.Match(ctx, url, concept);
             if (m != MatchKind.None) found.Add(new Indication(kind, concept.Label(), evidence, m));
         }
     }

@@ -1,0 +1,110 @@
+using NaltrexoneFhir.Fhir.Model;
+using NaltrexoneFhir.Fhir.Querying;
+using NaltrexoneFhir.Terminology;
+
+namespace NaltrexoneFhir.Rules.Tests.Terminology;
+
+// MedicationClassifier as it was before it matched each coding and text once against all value sets (kept verbatim as
+// the reference of MedicationClassifierDifferentialTests).
+/// <summary>
+/// Classifies a medication by its codes, then by its Medication's ingredients, then by text.
+/// Opioid products that contain naltrexone only as an abuse deterrent (morphine/naltrexone) are opioids, not naltrexone therapy.
+/// </summary>
+internal sealed class ReferenceMedicationClassifier
+{
+    private readonly (MedicationKind Kind, IndexedValueSet Set)[] _sets;
+
+    public ReferenceMedicationClassifier(ValueSetIndex index)
+    {
+        _sets =
+        [
+            (MedicationKind.NaltrexoneOral, index[ValueSetUrls.NaltrexoneOral]),
+            (MedicationKind.NaltrexoneExtendedRelease, index[ValueSetUrls.NaltrexoneExtendedRelease]),
+            (MedicationKind.NaltrexoneBupropion, index[ValueSetUrls.NaltrexoneBupropion]),
+            (MedicationKind.Opioid, index[ValueSetUrls.OpioidAgonists]),
+            (MedicationKind.OpioidLongActing, index[ValueSetUrls.OpioidLongActing]),
+            (MedicationKind.OpioidAntidiarrheal, index[ValueSetUrls.OpioidAntidiarrheals]),
+            (MedicationKind.RelatedOpioidAntagonist, index[ValueSetUrls.RelatedOpioidAntagonists]),
+            (MedicationKind.SeizureThresholdLowering, index[ValueSetUrls.SeizureThresholdLowering]),
+            (MedicationKind.Hepatotoxic, index[ValueSetUrls.HepatotoxicComedications]),
+        ];
+    }
+
+    /// <param name="concept">medicationCodeableConcept, if any.</param>
+    /// <param name="medication">the resolved Medication of a medicationReference, if any.</param>
+    /// <param name="referenceDisplay">medicationReference.display, used as text when nothing else is known.</param>
+    /// <param name="extraText">other free text that describes the product (e.g. dosage route "intramuscular").</param>
+    public MedicationClassification Classify(CodeableConcept? concept, Medication? medication = null, string? referenceDisplay = null, string? extraText = null)
+    {
+        var codings = concept.Codings().Concat(medication?.Code.Codings() ?? []).ToList();
+        var label = Label(concept, medication, referenceDisplay);
+
+        var byCode = KindsOf(codings);
+        if (byCode != MedicationKind.None) return new(Normalize(byCode, label + " " + extraText), ClassifiedBy.Code, label);
+
+        var ingredientCodings = (medication?.Ingredient ?? []).SelectMany(i => i.ItemCodeableConcept.Codings()).ToList();
+        var byIngredient = KindsOf(ingredientCodings);
+        if (byIngredient != MedicationKind.None)
+        {
+            // naltrexone + bupropion ingredients = the combination product
+            if (byIngredient.HasFlag(MedicationKind.NaltrexoneOral) && byIngredient.HasFlag(MedicationKind.SeizureThresholdLowering)
+                && ingredientCodings.Any(c => c.Display?.Contains("bupropion", StringComparison.OrdinalIgnoreCase) == true || _sets[2].Set.Contains(c)))
+                byIngredient |= MedicationKind.NaltrexoneBupropion;
+            return new(Normalize(byIngredient, label + " " + extraText), ClassifiedBy.Ingredient, label);
+        }
+
+        var texts = concept.Texts()
+            .Concat(medication?.Code.Texts() ?? [])
+            .Concat((medication?.Ingredient ?? []).SelectMany(i => i.ItemCodeableConcept.Texts().Append(i.ItemReference?.Display ?? "")))
+            .Append(referenceDisplay ?? "")
+            .Where(t => !string.IsNullOrWhiteSpace(t))
+            .ToList();
+        var byText = MedicationKind.None;
+        foreach (var (kind, set) in _sets)
+            foreach (var t in texts) // a loop, not Any(set.MatchesText): no delegate per set per medication
+                if (set.MatchesText(t)) { byText |= kind; break; }
+        if (byText != MedicationKind.None)
+            return new(Normalize(byText, string.Join(' ', texts) + " " + extraText), ClassifiedBy.Text, label);
+
+        var coded = codings.Concat(ingredientCodings).Any(c => c.System is CodeSystems.RxNorm or CodeSystems.Atc && !string.IsNullOrEmpty(c.Code));
+        return new(MedicationKind.None, coded ? ClassifiedBy.CodedUnrelated : ClassifiedBy.Unclassified, label);
+    }
+
+    private MedicationKind KindsOf(IReadOnlyList<Coding> codings)
+    {
+        var kinds = MedicationKind.None;
+        if (codings.Count == 0) return kinds;
+        // Indexed: foreach over the interface would box an enumerator per set per medication.
+        foreach (var (kind, set) in _sets)
+            for (var i = 0; i < codings.Count; i++)
+                if (set.Contains(codings[i])) { kinds |= kind; break; }
+        return kinds;
+    }
+
+    private static MedicationKind Normalize(MedicationKind kinds, string text)
+    {
+        // Abuse-deterrent opioid/naltrexone products are opioids.
+        if (kinds.HasFlag(MedicationKind.Opioid)) kinds &= ~(MedicationKind.AnyNaltrexone | MedicationKind.RelatedOpioidAntagonist);
+        // "extended release"/"24 hr" phrases qualify opioids only (they also appear in Contrave and bupropion XL text).
+        if (!kinds.HasFlag(MedicationKind.Opioid)) kinds &= ~MedicationKind.OpioidLongActing;
+        // Contrave's own bupropion is not a second seizure-threshold-lowering drug.
+        if ((kinds & MedicationKind.AnyNaltrexone) != 0) kinds &= ~MedicationKind.SeizureThresholdLowering;
+        if (kinds.HasFlag(MedicationKind.NaltrexoneBupropion)) kinds &= ~MedicationKind.NaltrexoneOral;
+        if (kinds.HasFlag(MedicationKind.NaltrexoneExtendedRelease)) kinds &= ~MedicationKind.NaltrexoneOral;
+        // Naltrexone given by injection (or 380 mg) is the extended-release product even when coded as the ingredient.
+        if (kinds.HasFlag(MedicationKind.NaltrexoneOral) &&
+            (text.Contains("inject", StringComparison.OrdinalIgnoreCase) || text.Contains("intramuscular", StringComparison.OrdinalIgnoreCase)
+             || text.Contains("380 mg", StringComparison.OrdinalIgnoreCase) || text.Contains("suspension", StringComparison.OrdinalIgnoreCase)))
+            kinds = (kinds & ~MedicationKind.NaltrexoneOral) | MedicationKind.NaltrexoneExtendedRelease;
+        return kinds;
+    }
+
+    private static string Label(CodeableConcept? concept, Medication? medication, string? referenceDisplay)
+    {
+        if (concept is not null) return concept.Label();
+        if (medication?.Code is not null) return medication.Code.Label();
+        if (!string.IsNullOrWhiteSpace(referenceDisplay)) return referenceDisplay;
+        var ingredients = (medication?.Ingredient ?? []).Select(i => i.ItemCodeableConcept?.Label() ?? i.ItemReference?.Display).OfType<string>().ToList();
+        return ingredients.Count > 0 ? string.Join(" / ", ingredients) : "(unnamed medication)";
+    }
+}
