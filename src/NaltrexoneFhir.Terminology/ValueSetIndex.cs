@@ -90,17 +90,12 @@ public sealed class IndexedValueSet
     {
         if (string.IsNullOrWhiteSpace(text) || Phrases.Length == 0) return null;
         var best = int.MaxValue;
-        var i = 0;
-        while (i < text.Length)
+        foreach (var (start, length) in TextMatch.Words(text))
         {
-            if (!char.IsLetterOrDigit(text[i])) { i++; continue; }
-            var end = i + 1;
-            while (end < text.Length && char.IsLetterOrDigit(text[end])) end++;
             // A whole-word match of a phrase starts at a word start, and that word is the phrase's first word.
-            if (_phrasesByFirstWord.TryGetValue(text.AsSpan(i, end - i), out var candidates))
+            if (_phrasesByFirstWord.TryGetValue(text.AsSpan(start, length), out var candidates))
                 foreach (var (phrase, rank) in candidates)
-                    if (rank < best && TextMatch.IsWholeWordAt(text, i, phrase)) best = rank;
-            i = end;
+                    if (rank < best && TextMatch.IsWholeWordAt(text, start, phrase)) best = rank;
         }
         foreach (var (phrase, rank) in _unindexedPhrases)
             if (rank < best && TextMatch.ContainsWholeWord(text, phrase)) best = rank;
@@ -118,6 +113,30 @@ public sealed class IndexedValueSet
 
 internal static class TextMatch
 {
+    /// <summary>The words of <paramref name="text"/> (runs of letters and digits) as (start, length), without allocating.</summary>
+    public static WordRanges Words(string text) => new(text);
+
+    public ref struct WordRanges(string text)
+    {
+        private int _next;
+
+        public (int Start, int Length) Current { get; private set; }
+
+        public readonly WordRanges GetEnumerator() => this;
+
+        public bool MoveNext()
+        {
+            var i = _next;
+            while (i < text.Length && !char.IsLetterOrDigit(text[i])) i++;
+            if (i >= text.Length) return false;
+            var end = i + 1;
+            while (end < text.Length && char.IsLetterOrDigit(text[end])) end++;
+            Current = (i, end - i);
+            _next = end;
+            return true;
+        }
+    }
+
     /// <summary>The phrase occurs at <paramref name="start"/> (a word start) and ends at a word boundary.</summary>
     public static bool IsWholeWordAt(string text, int start, string phrase)
     {

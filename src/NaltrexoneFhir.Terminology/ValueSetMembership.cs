@@ -113,18 +113,13 @@ internal sealed class ValueSetMembership
     {
         if (string.IsNullOrWhiteSpace(text)) return default;
         ulong[]? bits = null;
-        var i = 0;
-        while (i < text.Length)
+        foreach (var (start, length) in TextMatch.Words(text))
         {
-            if (!char.IsLetterOrDigit(text[i])) { i++; continue; }
-            var end = i + 1;
-            while (end < text.Length && char.IsLetterOrDigit(text[end])) end++;
             // As IndexedValueSet.FindPhrase: a whole-word match of a phrase starts at a word start, and that word is
             // the phrase's first word.
-            if (_phrasesByFirstWord.TryGetValue(text.AsSpan(i, end - i), out var candidates))
+            if (_phrasesByFirstWord.TryGetValue(text.AsSpan(start, length), out var candidates))
                 foreach (var (ordinal, phrase) in candidates)
-                    if (!Has(bits, ordinal) && TextMatch.IsWholeWordAt(text, i, phrase)) ValueSetMask.Add(ref bits, ordinal, _words);
-            i = end;
+                    if (!Has(bits, ordinal) && TextMatch.IsWholeWordAt(text, start, phrase)) ValueSetMask.Add(ref bits, ordinal, _words);
         }
         foreach (var (ordinal, phrase) in _unindexedPhrases)
             if (!Has(bits, ordinal) && TextMatch.ContainsWholeWord(text, phrase)) ValueSetMask.Add(ref bits, ordinal, _words);
