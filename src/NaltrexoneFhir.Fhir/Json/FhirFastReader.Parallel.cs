@@ -50,7 +50,8 @@ public static partial class FhirFastReader
     /// </summary>
     public static Resource? TryRead(ref Utf8JsonReader reader, ReadOnlyMemory<byte> buffer, ref int offset, int parallelMinBytes = DefaultParallelMinBytes)
     {
-        if (parallelMinBytes == NeverParallel || Environment.ProcessorCount < 2) return TryRead(ref reader);
+        // A body too small to hold such an array (every typical request) is read as before, with nothing to set up.
+        if (parallelMinBytes == NeverParallel || Environment.ProcessorCount < 2 || buffer.Length < parallelMinBytes) return TryRead(ref reader);
         var previous = t_body;
         var body = new BodySource(buffer, offset, parallelMinBytes);
         t_body = body;
