@@ -96,15 +96,18 @@ public sealed class HookBody : IDisposable
     {
         Dictionary<string, RawJson>? prefetch;
         int start, end;
+        // Where the scan's reader starts in the body: 0 until a parallel read moves the reader on.
+        var offset = 0;
         try
         {
-            prefetch = Scan(body, maxDepth, readAhead, parallelMinBytes, out start, out end);
+            prefetch = Scan(body, maxDepth, readAhead, parallelMinBytes, ref offset, out start, out end);
         }
-        catch (JsonException) when (readAhead is not null && parallelMinBytes != FhirFastReader.NeverParallel && body.Length >= parallelMinBytes)
+        catch (JsonException) when (offset != 0)
         {
             // After a parallel read the reader counts positions from where it resumed: scan again on one thread, so
             // that a malformed body is reported exactly as the document parser reports it.
-            prefetch = Scan(body, maxDepth, readAhead, FhirFastReader.NeverParallel, out start, out end);
+            offset = 0;
+            prefetch = Scan(body, maxDepth, readAhead, FhirFastReader.NeverParallel, ref offset, out start, out end);
         }
         var options = new JsonDocumentOptions { MaxDepth = maxDepth };
         if (prefetch is null) return new HookBody(JsonDocument.Parse(body, options), null, null);
@@ -134,11 +137,10 @@ public sealed class HookBody : IDisposable
     /// member as a slice of the body (a repeated key: the last one, as when enumerating a document). Null when the
     /// root is not an object (the document parse reports it) or there is no single object-valued <c>prefetch</c>.
     /// </summary>
-    private static Dictionary<string, RawJson>? Scan(ReadOnlyMemory<byte> body, int maxDepth, IReadOnlySet<string>? readAhead, int parallelMinBytes, out int start, out int end)
+    private static Dictionary<string, RawJson>? Scan(ReadOnlyMemory<byte> body, int maxDepth, IReadOnlySet<string>? readAhead, int parallelMinBytes,
+        ref int offset, out int start, out int end)
     {
         start = end = -1;
-        // Where the reader's buffer starts in the body: 0 until a parallel read moves the reader on (see Parse).
-        var offset = 0;
         var r = new Utf8JsonReader(body.Span, new JsonReaderOptions { MaxDepth = maxDepth });
         if (!r.Read() || r.TokenType != JsonTokenType.StartObject) return null;
         Dictionary<string, RawJson>? members = null;

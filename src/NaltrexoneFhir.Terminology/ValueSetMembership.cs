@@ -86,8 +86,9 @@ internal sealed class ValueSetMembership
 
     private void Bit(Dictionary<string, ulong[]> into, string key, int ordinal)
     {
-        if (!into.TryGetValue(key, out var bits)) into[key] = bits = new ulong[_words];
-        bits[ordinal >> 6] |= 1UL << (ordinal & 63);
+        var bits = into.GetValueOrDefault(key);
+        ValueSetMask.Add(ref bits, ordinal, _words);
+        into[key] = bits!;
     }
 
     /// <summary>The sets that contain one of the codings.</summary>
@@ -119,12 +120,10 @@ internal sealed class ValueSetMembership
             // the phrase's first word.
             if (_phrasesByFirstWord.TryGetValue(text.AsSpan(start, length), out var candidates))
                 foreach (var (ordinal, phrase) in candidates)
-                    if (!Has(bits, ordinal) && TextMatch.IsWholeWordAt(text, start, phrase)) ValueSetMask.Add(ref bits, ordinal, _words);
+                    if (!new ValueSetMask(bits).Contains(ordinal) && TextMatch.IsWholeWordAt(text, start, phrase)) ValueSetMask.Add(ref bits, ordinal, _words);
         }
         foreach (var (ordinal, phrase) in _unindexedPhrases)
-            if (!Has(bits, ordinal) && TextMatch.ContainsWholeWord(text, phrase)) ValueSetMask.Add(ref bits, ordinal, _words);
+            if (!new ValueSetMask(bits).Contains(ordinal) && TextMatch.ContainsWholeWord(text, phrase)) ValueSetMask.Add(ref bits, ordinal, _words);
         return new(bits);
     }
-
-    private static bool Has(ulong[]? bits, int ordinal) => bits is not null && (bits[ordinal >> 6] & (1UL << (ordinal & 63))) != 0;
 }
