@@ -24,6 +24,7 @@ namespace NaltrexoneFhir.Fhir.Model;
 public class Resource
 {
     public string? Id { get; set; }
+    /// <summary>Null when read for the rules by <c>FhirFastReader</c>, which skips it (<c>FhirFastReader.NotRead</c>): no rule may read it.</summary>
     public Meta? Meta { get; set; }
     /// <summary>Resources contained in this one (FHIR <c>contained</c>); read on every type so references can resolve.</summary>
     public IReadOnlyList<Resource>? Contained { get; set; }
@@ -110,6 +111,7 @@ public sealed class Observation : Resource
 {
     protected override string TypeNameCore => "Observation";
     public string? Status { get; set; }
+    /// <summary>Null when read for the rules by <c>FhirFastReader</c>, which skips it (<c>FhirFastReader.NotRead</c>): no rule may read it.</summary>
     public IReadOnlyList<CodeableConcept>? Category { get; set; }
     public CodeableConcept? Code { get; set; }
     public Reference? Subject { get; set; }
