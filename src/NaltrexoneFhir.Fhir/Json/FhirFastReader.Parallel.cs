@@ -71,10 +71,10 @@ public static partial class FhirFastReader
     }
 
     /// <summary>A Bundle's entries: in parallel when the array is large and read from a hook body, else one by one.</summary>
-    private static List<BundleEntry> ReadEntries(ref Utf8JsonReader r) =>
+    private static BundleEntry[] ReadEntries(ref Utf8JsonReader r) =>
         t_body is { } body && TryReadEntriesInParallel(ref r, body) is { } entries ? entries : ReadList(ref r, ReadBundleEntry);
 
-    private static List<BundleEntry>? TryReadEntriesInParallel(ref Utf8JsonReader r, BodySource body)
+    private static BundleEntry[]? TryReadEntriesInParallel(ref Utf8JsonReader r, BodySource body)
     {
         if (r.TokenType != JsonTokenType.StartArray) return null;
         var json = body.Buffer.Span;
@@ -126,7 +126,7 @@ public static partial class FhirFastReader
         body.Offset = close;
         r.Read();
         Interlocked.Increment(ref _parallelReads);
-        return new List<BundleEntry>(entries);
+        return entries;
     }
 
     /// <summary>Splits the entries into <paramref name="count"/> runs of about equal bytes: run c is [result[c], result[c+1]).</summary>

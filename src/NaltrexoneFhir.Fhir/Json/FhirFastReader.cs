@@ -144,16 +144,19 @@ public static partial class FhirFastReader
         if (r.TokenType != JsonTokenType.StartObject) Bail();
     }
 
-    private static List<T> ReadList<T>(ref Utf8JsonReader r, ItemReader<T> item)
+    /// <summary>
+    /// An array's items as an exact-size array (the model's lists are read-only): most FHIR arrays hold one item, and
+    /// a one-item array is half of a one-item <see cref="List{T}"/> (object plus its array), once per coding,
+    /// reference range and Bundle entry list of a large history.
+    /// </summary>
+    private static T[] ReadList<T>(ref Utf8JsonReader r, ItemReader<T> item)
     {
         if (r.TokenType != JsonTokenType.StartArray) Bail();
         // Each item reader checks its own token, so a null item gives up there.
         if (!r.Read() || r.TokenType == JsonTokenType.EndArray) return [];
         var first = item(ref r);
-        // Most FHIR arrays hold one item: an exact-size list then (the default first growth makes room for four).
-        if (!r.Read() || r.TokenType == JsonTokenType.EndArray) return new List<T>(1) { first };
-        // Longer ones (a Bundle's thousands of entries) are gathered in a pooled array and copied once into an
-        // exact-size list, instead of growing the list's array by doubling.
+        if (!r.Read() || r.TokenType == JsonTokenType.EndArray) return [first];
+        // Longer ones (a Bundle's thousands of entries) are gathered in a pooled array and copied once.
         var items = ArrayPool<T>.Shared.Rent(16);
         var count = 0;
         try
@@ -171,9 +174,7 @@ public static partial class FhirFastReader
                 items[count++] = item(ref r);
             }
             while (r.Read() && r.TokenType != JsonTokenType.EndArray);
-            var list = new List<T>(count);
-            list.AddRange(new ArraySegment<T>(items, 0, count));
-            return list;
+            return items.AsSpan(0, count).ToArray();
         }
         finally
         {
