@@ -24,8 +24,6 @@ public sealed class HookPipeline
     public PatientDataBuilder Builder { get; }
     public DataKeys Keys { get; }
     public DateTimeOffset Now { get; } = SyntheticPatient.Now;
-    /// <summary>The endpoint's default (<c>Cds:GcRegionMinBodyBytes</c>); 0 measures without the region.</summary>
-    public long MinGcRegionBodyBytes { get; init; } = LargeCallGcRegion.DefaultMinBodyBytes;
 
     public HookPipeline()
     {
@@ -75,8 +73,6 @@ public sealed class HookPipeline
     /// <summary>The whole path: body in, response JSON out.</summary>
     public byte[] Run(byte[] body, string hook = HookNames.OrderSign)
     {
-        // As the endpoint: a large body is read and evaluated inside a no-GC region, the call's model is dropped, then it ends.
-        using var region = LargeCallGcRegion.TryEnter(body.Length, MinGcRegionBodyBytes);
         using var read = Read(body, hook);
         return Serialize(Evaluate(Build(read), read.Trigger));
     }

@@ -5,7 +5,6 @@ using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using NaltrexoneFhir.Benchmarks;
 using NaltrexoneFhir.Benchmarks.Http;
-using NaltrexoneFhir.Hooks;
 
 // dotnet run -c Release --project tests/NaltrexoneFhir.Benchmarks -- [all|micro|http] [--quick] [--connections N] [--duration S] [--client dotnet]
 // --quick: a smoke run of everything (under a minute, figures not meaningful) for CI. Exit code ≠ 0 only when the
@@ -23,12 +22,10 @@ if (mode == "profile")
     // dotnet run -c Release --project tests/NaltrexoneFhir.Benchmarks -- profile [typical|medium|large] [seconds]
     var shape = PatientShape.Of(positional.ElementAtOrDefault(1) ?? "typical");
     var duration = TimeSpan.FromSeconds(double.Parse(positional.ElementAtOrDefault(2) ?? "10", System.Globalization.CultureInfo.InvariantCulture));
-    // GC_REGION_MIN_BYTES=0 measures without the large-call no-GC region (LargeCallGcRegion), for A/B runs.
-    var p = new HookPipeline { MinGcRegionBodyBytes = long.TryParse(Environment.GetEnvironmentVariable("GC_REGION_MIN_BYTES"), out var m) ? m : LargeCallGcRegion.DefaultMinBodyBytes };
+    var p = new HookPipeline();
     var body = SyntheticPatient.OrderSign(shape);
     for (var i = 0; i < 20; i++) p.Run(body); // warm-up (tiered JIT)
     var gcs = GC.CollectionCount(0);
-    var paused = GC.GetTotalPauseDuration();
     var process = System.Diagnostics.Process.GetCurrentProcess();
     var cpu0 = process.TotalProcessorTime;
     var sw = System.Diagnostics.Stopwatch.StartNew();
@@ -43,7 +40,6 @@ if (mode == "profile")
     var elapsed = sw.Elapsed;
     process.Refresh();
     var cpu = process.TotalProcessorTime - cpu0;
-    var pause = GC.GetTotalPauseDuration() - paused;
     // Stage split of the same path (wall time per call, same loop shape): where a change will pay.
     var stages = new (string Name, Func<int> Run)[]
     {
@@ -67,8 +63,7 @@ if (mode == "profile")
     }
     Console.WriteLine($"  stages (cumulative differences): {string.Join(", ", split)}");
     Console.WriteLine($"{shape.Name}: {n} calls, {elapsed.TotalMilliseconds * 1000 / n:0} µs/call wall, {cpu.TotalMilliseconds * 1000 / n:0} µs/call CPU, " +
-                      $"{allocated / n / 1024.0:0.0} KB allocated/call, {(GC.CollectionCount(0) - gcs) / (double)n:0.00} gen0 GCs/call, " +
-                      $"{pause.TotalMilliseconds * 1000 / n:0} µs/call GC pause");
+                      $"{allocated / n / 1024.0:0.0} KB allocated/call, {(GC.CollectionCount(0) - gcs) / (double)n:0.00} gen0 GCs/call");
     return 0;
 }
 if (mode == "rules")

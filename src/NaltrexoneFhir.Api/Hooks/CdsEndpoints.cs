@@ -65,7 +65,6 @@ public static class CdsEndpoints
         if (http.Request.ContentLength > limit) return (null, TooLarge(limit));
         // One byte more than announced, so that reaching the end needs no second buffer.
         var buffer = ArrayPool<byte>.Shared.Rent(http.Request.ContentLength is > 0 and var n ? (int)n + 1 : 16 * 1024);
-        LargeCallGcRegion? region = null;
         try
         {
             var length = 0;
@@ -82,11 +81,9 @@ public static class CdsEndpoints
             }
             if (length == 0)
                 return (null, Outcomes.Result(StatusCodes.Status400BadRequest, "required", "The request body is empty; a CDS Hooks request (JSON) is required."));
-            // A large body's call runs in a no-GC region until the body (and with it the call's model) is disposed.
-            region = LargeCallGcRegion.TryEnter(length, options.GcRegionMinBodyBytes, options.GcRegionBudgetPerBodyByte);
             var parsed = HookBody.Parse(buffer.AsMemory(0, length), options.MaxJsonDepth, readAhead);
-            var body = new JsonBody(parsed, buffer, region);
-            (buffer, region) = (null!, null); // owned by the body now
+            var body = new JsonBody(parsed, buffer);
+            buffer = null!; // owned by the body now
             return (body, null);
         }
         catch (JsonException ex)
@@ -98,7 +95,6 @@ public static class CdsEndpoints
         }
         finally
         {
-            region?.Dispose();
             if (buffer is not null) ArrayPool<byte>.Shared.Return(buffer);
         }
     }
@@ -107,11 +103,8 @@ public static class CdsEndpoints
         Outcomes.Result(StatusCodes.Status413PayloadTooLarge, "too-costly", $"The request body is larger than {limit} bytes.");
 }
 
-/// <summary>
-/// A request body parsed as JSON over a pooled buffer; disposing it disposes the document, returns the buffer and
-/// ends the call's no-GC region, if it has one.
-/// </summary>
-public sealed class JsonBody(HookBody body, byte[] buffer, LargeCallGcRegion? region = null) : IDisposable
+/// <summary>A request body parsed as JSON over a pooled buffer; disposing it disposes the document and returns the buffer.</summary>
+public sealed class JsonBody(HookBody body, byte[] buffer) : IDisposable
 {
     private byte[]? _buffer = buffer;
 
@@ -124,6 +117,5 @@ public sealed class JsonBody(HookBody body, byte[] buffer, LargeCallGcRegion? re
     {
         body.Dispose();
         if (Interlocked.Exchange(ref _buffer, null) is { } b) ArrayPool<byte>.Shared.Return(b);
-        region?.Dispose();
     }
 }

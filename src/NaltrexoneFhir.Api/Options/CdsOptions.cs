@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using NaltrexoneFhir.Hooks;
 
 namespace NaltrexoneFhir.Api.Options;
 
@@ -13,15 +12,6 @@ public sealed class CdsOptions
 
     /// <summary>Largest JSON nesting depth; deeper bodies get 400.</summary>
     [Range(16, 256)] public int MaxJsonDepth { get; set; } = 64;
-
-    /// <summary>
-    /// Bodies of at least this many bytes are read and evaluated inside a no-GC region (<c>LargeCallGcRegion</c>), so
-    /// the collector does not stop the call to promote its live model; 0 turns it off.
-    /// </summary>
-    [Range(0, 256L * 1024 * 1024)] public long GcRegionMinBodyBytes { get; set; } = LargeCallGcRegion.DefaultMinBodyBytes;
-
-    /// <summary>The region's allocation budget per body byte (reading and evaluating allocate about 1.7 per byte).</summary>
-    [Range(1, 8)] public int GcRegionBudgetPerBodyByte { get; set; } = LargeCallGcRegion.DefaultBudgetPerBodyByte;
 }
 
 /// <summary>Clock options (section "Clock"). <c>Clock:Now</c> pins evaluation time for replaying recorded requests.</summary>
