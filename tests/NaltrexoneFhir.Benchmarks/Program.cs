@@ -26,6 +26,7 @@ if (mode == "profile")
     var body = SyntheticPatient.OrderSign(shape);
     for (var i = 0; i < 20; i++) p.Run(body); // warm-up (tiered JIT)
     var gcs = GC.CollectionCount(0);
+    var paused = GC.GetTotalPauseDuration();
     var process = System.Diagnostics.Process.GetCurrentProcess();
     var cpu0 = process.TotalProcessorTime;
     var sw = System.Diagnostics.Stopwatch.StartNew();
@@ -40,6 +41,7 @@ if (mode == "profile")
     var elapsed = sw.Elapsed;
     process.Refresh();
     var cpu = process.TotalProcessorTime - cpu0;
+    var pause = GC.GetTotalPauseDuration() - paused;
     // Stage split of the same path (wall time per call, same loop shape): where a change will pay.
     var stages = new (string Name, Func<int> Run)[]
     {
@@ -63,7 +65,8 @@ if (mode == "profile")
     }
     Console.WriteLine($"  stages (cumulative differences): {string.Join(", ", split)}");
     Console.WriteLine($"{shape.Name}: {n} calls, {elapsed.TotalMilliseconds * 1000 / n:0} µs/call wall, {cpu.TotalMilliseconds * 1000 / n:0} µs/call CPU, " +
-                      $"{allocated / n / 1024.0:0.0} KB allocated/call, {(GC.CollectionCount(0) - gcs) / (double)n:0.00} gen0 GCs/call");
+                      $"{allocated / n / 1024.0:0.0} KB allocated/call, {(GC.CollectionCount(0) - gcs) / (double)n:0.00} gen0 GCs/call, " +
+                      $"{pause.TotalMilliseconds * 1000 / n:0} µs/call GC pause");
     return 0;
 }
 if (mode == "rules")
