@@ -145,6 +145,32 @@ public sealed class FhirFastReaderTests(ITestOutputHelper output)
         Assert.Equal([("Resource", "meta"), ("Observation", "category")], FhirFastReader.NotRead);
     }
 
+    [Fact]
+    public void SameSubjectAndSearch_AreOneSharedImmutableInstance_OthersAreTheirOwn()
+    {
+        const string json = """
+            {"resourceType":"Bundle","entry":[
+             {"resource":{"resourceType":"Observation","id":"a","subject":{"reference":"Patient/p1"}},"search":{"mode":"match"}},
+             {"resource":{"resourceType":"Observation","id":"b","subject":{"reference":"Patient/p1"}},"search":{"mode":"match"}},
+             {"resource":{"resourceType":"Observation","id":"c","subject":{"reference":"Patient/p1","display":"Ann"}},"search":{"mode":"include"}},
+             {"resource":{"resourceType":"Observation","id":"d","subject":{"reference":"Patient/p2"}},"search":{"mode":"match"}}]}
+            """;
+        var entries = Read<Bundle>(json).Entry!;
+        var subjects = entries.Select(e => ((Observation)e.Resource!).Subject!).ToList();
+        Assert.Same(subjects[0], subjects[1]);
+        Assert.Equal(("Patient/p1", "Ann"), (subjects[2].ReferenceValue, subjects[2].Display));
+        Assert.NotSame(subjects[0], subjects[2]);
+        Assert.Equal("Patient/p2", subjects[3].ReferenceValue);
+        Assert.Null(subjects[0].Display);
+        Assert.Same(entries[0].Search, entries[1].Search);
+        Assert.Equal(["match", "match", "include", "match"], entries.Select(e => e.Search!.Mode));
+        // Sharing is safe because neither type can be changed once built.
+        foreach (var type in new[] { typeof(Reference), typeof(BundleEntrySearch) })
+            foreach (var property in type.GetProperties().Where(p => p.DeclaringType == type))
+                Assert.True(property.SetMethod!.ReturnParameter.GetRequiredCustomModifiers().Contains(typeof(System.Runtime.CompilerServices.IsExternalInit)),
+                    $"{type.Name}.{property.Name} is settable after construction");
+    }
+
     /// <summary>Skipped elements are still checked as reading them would check them: the same inputs give up.</summary>
     [Theory]
     [InlineData(""" "meta":5 """)]

@@ -649,14 +649,24 @@ public static partial class FhirFastReader
     private static BundleEntrySearch ReadBundleEntrySearch(ref Utf8JsonReader r)
     {
         ExpectObject(ref r);
-        var s = new BundleEntrySearch();
+        string? mode = null;
         while (NextProperty(ref r, out var n))
         {
-            if (Is(n, "mode"u8)) s.Mode = Str(ref r);
+            if (Is(n, "mode"u8)) mode = Str(ref r);
             else SkipUnknown(ref r, n);
         }
-        return s;
+        // Immutable: consecutive entries with the same mode (a shared string instance) share one.
+        if (mode is not null && t_lastSearch is { } last && ReferenceEquals(last.Mode, mode)) return last;
+        return t_lastSearch = new BundleEntrySearch { Mode = mode };
     }
+
+    /// <summary>
+    /// The last Reference with only <c>reference</c> and the last Bundle entry search this thread read, shared with
+    /// the next ones that are the same (both types are immutable): the subject of every resource and the <c>search</c>
+    /// of every entry in a patient's record, one object each instead of two per resource, which the GC must mark.
+    /// </summary>
+    [ThreadStatic] private static Reference? t_lastReference;
+    [ThreadStatic] private static BundleEntrySearch? t_lastSearch;
 
     private static OperationOutcome ReadOperationOutcome(ref Utf8JsonReader r)
     {
@@ -719,16 +729,23 @@ public static partial class FhirFastReader
     private static Reference ReadReference(ref Utf8JsonReader r)
     {
         ExpectObject(ref r);
-        var x = new Reference();
+        string? value = null, display = null, type = null;
+        Identifier? identifier = null;
         while (NextProperty(ref r, out var n))
         {
-            if (Is(n, "reference"u8)) x.ReferenceValue = Str(ref r);
-            else if (Is(n, "display"u8)) x.Display = Str(ref r);
-            else if (Is(n, "type"u8)) x.Type = Str(ref r);
-            else if (Is(n, "identifier"u8)) x.Identifier = ReadIdentifier(ref r);
+            if (Is(n, "reference"u8)) value = Str(ref r);
+            else if (Is(n, "display"u8)) display = Str(ref r);
+            else if (Is(n, "type"u8)) type = Str(ref r);
+            else if (Is(n, "identifier"u8)) identifier = ReadIdentifier(ref r);
             else SkipUnknown(ref r, n);
         }
-        return x;
+        if (display is not null || type is not null || identifier is not null)
+            return new Reference { ReferenceValue = value, Display = display, Type = type, Identifier = identifier };
+        // Only a reference (the usual subject): the same string instance as the last one is the same Reference.
+        if (value is not null && t_lastReference is { } last && ReferenceEquals(last.ReferenceValue, value)) return last;
+        var reference = new Reference { ReferenceValue = value };
+        if (value is not null) t_lastReference = reference;
+        return reference;
     }
 
     private static Identifier ReadIdentifier(ref Utf8JsonReader r)

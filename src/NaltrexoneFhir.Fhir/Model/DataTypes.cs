@@ -30,12 +30,16 @@ public sealed record CodeableConcept : Element
     public string? Text { get; set; }
 }
 
+/// <summary>
+/// Immutable once built (<c>init</c>), so that readers may share one instance between resources: a patient's record
+/// names the same subject in every resource (<c>FhirFastReader</c> shares it).
+/// </summary>
 public sealed record Reference : Element
 {
-    [JsonPropertyName("reference")] public string? ReferenceValue { get; set; }
-    public string? Type { get; set; }
-    public Identifier? Identifier { get; set; }
-    public string? Display { get; set; }
+    [JsonPropertyName("reference")] public string? ReferenceValue { get; init; }
+    public string? Type { get; init; }
+    public Identifier? Identifier { get; init; }
+    public string? Display { get; init; }
 }
 
 public sealed record Identifier : Element

@@ -257,9 +257,10 @@ public sealed record BundleEntry : Element
     public BundleEntrySearch? Search { get; set; }
 }
 
+/// <summary>Immutable once built, so that readers may share one instance between entries (most say <c>match</c>).</summary>
 public sealed record BundleEntrySearch : Element
 {
-    public string? Mode { get; set; }
+    public string? Mode { get; init; }
 }
 
 public sealed class OperationOutcome : Resource
