@@ -164,11 +164,33 @@ public sealed class FhirFastReaderTests(ITestOutputHelper output)
         Assert.Null(subjects[0].Display);
         Assert.Same(entries[0].Search, entries[1].Search);
         Assert.Equal(["match", "match", "include", "match"], entries.Select(e => e.Search!.Mode));
-        // Sharing is safe because neither type can be changed once built.
-        foreach (var type in new[] { typeof(Reference), typeof(BundleEntrySearch) })
+        // Sharing is safe because none of these types can be changed once built.
+        foreach (var type in new[] { typeof(Reference), typeof(BundleEntrySearch), typeof(Coding), typeof(CodeableConcept), typeof(Quantity) })
             foreach (var property in type.GetProperties().Where(p => p.DeclaringType == type))
                 Assert.True(property.SetMethod!.ReturnParameter.GetRequiredCustomModifiers().Contains(typeof(System.Runtime.CompilerServices.IsExternalInit)),
                     $"{type.Name}.{property.Name} is settable after construction");
+    }
+
+    [Fact]
+    public void RepeatedCodesAndQuantities_AreSharedInstances_OnlyWhenWrittenAlike()
+    {
+        static string Obs(string id, string display, string value, string high) =>
+            "{\"resource\":{\"resourceType\":\"Observation\",\"id\":\"" + id + "\",\"code\":{\"coding\":[{\"system\":\"http://loinc.org\",\"code\":\"1742-6\",\"display\":\"" + display
+            + "\"}],\"text\":\"ALT\"},\"valueQuantity\":{\"value\":" + value + ",\"unit\":\"U/L\"},\"referenceRange\":[{\"high\":{\"value\":" + high + ",\"unit\":\"U/L\"}}]}}";
+        var json = "{\"resourceType\":\"Bundle\",\"entry\":[" + string.Join(",", Obs("a", "ALT", "31", "40"), Obs("b", "ALT", "31", "40"),
+            Obs("c", "ALT x", "31.0", "40"), Obs("d", "ALT", "-0", "0"), Obs("e", "ALT", "0", "0")) + "]}";
+        var o = Read<Bundle>(json).Entry!.Select(e => (Observation)e.Resource!).ToList();
+        Assert.Same(o[0].Code, o[1].Code);
+        Assert.Same(o[0].ValueQuantity, o[1].ValueQuantity);
+        Assert.Same(o[0].ReferenceRange![0].High, o[2].ReferenceRange![0].High);
+        // A different display, 31.0 against 31, -0 against 0: not the same, and each written as it was read.
+        Assert.NotSame(o[0].Code, o[2].Code);
+        Assert.Same(o[0].Code!.Coding![0].System, o[2].Code!.Coding![0].System);
+        Assert.NotSame(o[0].ValueQuantity, o[2].ValueQuantity);
+        Assert.NotSame(o[3].ValueQuantity, o[4].ValueQuantity);
+        Assert.Contains("\"value\":31.0", FhirJson.Write(o[2]));
+        Assert.Contains("\"value\":31,", FhirJson.Write(o[1]));
+        Assert.Equal(["ALT", "ALT", "ALT x", "ALT", "ALT"], o.Select(x => x.Code!.Coding![0].Display));
     }
 
     /// <summary>Skipped elements are still checked as reading them would check them: the same inputs give up.</summary>

@@ -697,33 +697,72 @@ public static partial class FhirFastReader
 
     // ---- Data types --------------------------------------------------------------------------------------------
 
+    /// <summary>
+    /// Coding, CodeableConcept and Quantity are immutable (<c>init</c>), and a patient's record repeats the same ones in
+    /// resource after resource (each lab's code, its unit, its reference range's bound): the last few this thread read
+    /// are kept and an equal one read again is the same instance (strings compare by reference: the string cache gives
+    /// equal short values one instance). Fewer objects to allocate, and fewer for the GC to mark and promote while a
+    /// large history is being read (BENCHMARKS.md, session 7).
+    /// </summary>
+    private sealed class RecentElements
+    {
+        public const int Size = 16;
+        public readonly Coding?[] Codings = new Coding?[Size];
+        public readonly CodeableConcept?[] Concepts = new CodeableConcept?[Size];
+        public readonly Quantity?[] Quantities = new Quantity?[Size];
+        public int NextCoding, NextConcept, NextQuantity;
+    }
+
+    [ThreadStatic] private static RecentElements? t_recent;
+
+    private static RecentElements Recent => t_recent ??= new RecentElements();
+
     private static Coding ReadCoding(ref Utf8JsonReader r)
     {
         ExpectObject(ref r);
-        var c = new Coding();
+        string? system = null, version = null, code = null, display = null;
+        bool? userSelected = null;
         while (NextProperty(ref r, out var n))
         {
-            if (Is(n, "system"u8)) c.System = Str(ref r);
-            else if (Is(n, "code"u8)) c.Code = Str(ref r);
-            else if (Is(n, "display"u8)) c.Display = Str(ref r);
-            else if (Is(n, "version"u8)) c.Version = Str(ref r);
-            else if (Is(n, "userSelected"u8)) c.UserSelected = Bool(ref r);
+            if (Is(n, "system"u8)) system = Str(ref r);
+            else if (Is(n, "code"u8)) code = Str(ref r);
+            else if (Is(n, "display"u8)) display = Str(ref r);
+            else if (Is(n, "version"u8)) version = Str(ref r);
+            else if (Is(n, "userSelected"u8)) userSelected = Bool(ref r);
             else SkipUnknown(ref r, n);
         }
-        return c;
+        var recent = Recent;
+        foreach (var c in recent.Codings)
+            if (c is not null && ReferenceEquals(c.Code, code) && ReferenceEquals(c.System, system) && ReferenceEquals(c.Display, display)
+                && ReferenceEquals(c.Version, version) && c.UserSelected == userSelected)
+                return c;
+        var coding = new Coding { System = system, Version = version, Code = code, Display = display, UserSelected = userSelected };
+        recent.Codings[recent.NextCoding] = coding;
+        recent.NextCoding = (recent.NextCoding + 1) % RecentElements.Size;
+        return coding;
     }
 
     private static CodeableConcept ReadCodeableConcept(ref Utf8JsonReader r)
     {
         ExpectObject(ref r);
-        var c = new CodeableConcept();
+        IReadOnlyList<Coding>? coding = null;
+        string? text = null;
         while (NextProperty(ref r, out var n))
         {
-            if (Is(n, "coding"u8)) c.Coding = ReadList(ref r, ReadCoding);
-            else if (Is(n, "text"u8)) c.Text = Str(ref r);
+            if (Is(n, "coding"u8)) coding = ReadList(ref r, ReadCoding);
+            else if (Is(n, "text"u8)) text = Str(ref r);
             else SkipUnknown(ref r, n);
         }
-        return c;
+        // Only the usual one-coding concept is looked for (its coding is already the shared instance).
+        if (coding is not [var only]) return new CodeableConcept { Coding = coding, Text = text };
+        var recent = Recent;
+        foreach (var c in recent.Concepts)
+            if (c is not null && ReferenceEquals(c.Coding![0], only) && ReferenceEquals(c.Text, text))
+                return c;
+        var concept = new CodeableConcept { Coding = coding, Text = text };
+        recent.Concepts[recent.NextConcept] = concept;
+        recent.NextConcept = (recent.NextConcept + 1) % RecentElements.Size;
+        return concept;
     }
 
     private static Reference ReadReference(ref Utf8JsonReader r)
@@ -765,18 +804,31 @@ public static partial class FhirFastReader
     private static Quantity ReadQuantity(ref Utf8JsonReader r)
     {
         ExpectObject(ref r);
-        var q = new Quantity();
+        decimal? value = null;
+        string? unit = null, system = null, code = null, comparator = null;
         while (NextProperty(ref r, out var n))
         {
-            if (Is(n, "value"u8)) q.Value = Dec(ref r);
-            else if (Is(n, "unit"u8)) q.Unit = Str(ref r);
-            else if (Is(n, "system"u8)) q.System = Str(ref r);
-            else if (Is(n, "code"u8)) q.Code = Str(ref r);
-            else if (Is(n, "comparator"u8)) q.Comparator = Str(ref r);
+            if (Is(n, "value"u8)) value = Dec(ref r);
+            else if (Is(n, "unit"u8)) unit = Str(ref r);
+            else if (Is(n, "system"u8)) system = Str(ref r);
+            else if (Is(n, "code"u8)) code = Str(ref r);
+            else if (Is(n, "comparator"u8)) comparator = Str(ref r);
             else SkipUnknown(ref r, n);
         }
-        return q;
+        var recent = Recent;
+        foreach (var q in recent.Quantities)
+            if (q is not null && SameDecimal(q.Value, value) && ReferenceEquals(q.Unit, unit) && ReferenceEquals(q.Code, code)
+                && ReferenceEquals(q.System, system) && ReferenceEquals(q.Comparator, comparator))
+                return q;
+        var quantity = new Quantity { Value = value, Unit = unit, System = system, Code = code, Comparator = comparator };
+        recent.Quantities[recent.NextQuantity] = quantity;
+        recent.NextQuantity = (recent.NextQuantity + 1) % RecentElements.Size;
+        return quantity;
     }
+
+    /// <summary>Equal and written alike: 40 and 40.0 (or 0 and -0) are equal decimals but differ in scale (or sign), which the JSON keeps.</summary>
+    private static bool SameDecimal(decimal? a, decimal? b) =>
+        a is { } x ? b is { } y && x == y && x.Scale == y.Scale && decimal.IsNegative(x) == decimal.IsNegative(y) : b is null;
 
     private static Model.Range ReadRange(ref Utf8JsonReader r)
     {

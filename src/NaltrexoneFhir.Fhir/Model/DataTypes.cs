@@ -17,17 +17,17 @@ public abstract record Element
 
 public sealed record Coding : Element
 {
-    public string? System { get; set; }
-    public string? Version { get; set; }
-    public string? Code { get; set; }
-    public string? Display { get; set; }
-    public bool? UserSelected { get; set; }
+    public string? System { get; init; }
+    public string? Version { get; init; }
+    public string? Code { get; init; }
+    public string? Display { get; init; }
+    public bool? UserSelected { get; init; }
 }
 
 public sealed record CodeableConcept : Element
 {
-    public IReadOnlyList<Coding>? Coding { get; set; }
-    public string? Text { get; set; }
+    public IReadOnlyList<Coding>? Coding { get; init; }
+    public string? Text { get; init; }
 }
 
 /// <summary>
@@ -51,11 +51,11 @@ public sealed record Identifier : Element
 
 public sealed record Quantity : Element
 {
-    public decimal? Value { get; set; }
-    public string? Comparator { get; set; }
-    public string? Unit { get; set; }
-    public string? System { get; set; }
-    public string? Code { get; set; }
+    public decimal? Value { get; init; }
+    public string? Comparator { get; init; }
+    public string? Unit { get; init; }
+    public string? System { get; init; }
+    public string? Code { get; init; }
 }
 
 public sealed record Range : Element
