@@ -165,7 +165,7 @@ public sealed class FhirFastReaderTests(ITestOutputHelper output)
         Assert.Same(entries[0].Search, entries[1].Search);
         Assert.Equal(["match", "match", "include", "match"], entries.Select(e => e.Search!.Mode));
         // Sharing is safe because none of these types can be changed once built.
-        foreach (var type in new[] { typeof(Reference), typeof(BundleEntrySearch), typeof(Coding), typeof(CodeableConcept), typeof(Quantity) })
+        foreach (var type in new[] { typeof(Reference), typeof(BundleEntrySearch), typeof(Coding), typeof(CodeableConcept), typeof(Quantity), typeof(ReferenceRange) })
             foreach (var property in type.GetProperties().Where(p => p.DeclaringType == type))
                 Assert.True(property.SetMethod!.ReturnParameter.GetRequiredCustomModifiers().Contains(typeof(System.Runtime.CompilerServices.IsExternalInit)),
                     $"{type.Name}.{property.Name} is settable after construction");
@@ -183,6 +183,10 @@ public sealed class FhirFastReaderTests(ITestOutputHelper output)
         Assert.Same(o[0].Code, o[1].Code);
         Assert.Same(o[0].ValueQuantity, o[1].ValueQuantity);
         Assert.Same(o[0].ReferenceRange![0].High, o[2].ReferenceRange![0].High);
+        // The same bound is the same range, and its one-range list the same list; another bound is another of each.
+        Assert.Same(o[0].ReferenceRange, o[2].ReferenceRange);
+        Assert.NotSame(o[0].ReferenceRange, o[3].ReferenceRange);
+        Assert.Equal(0m, o[3].ReferenceRange![0].High!.Value);
         // A different display, 31.0 against 31, -0 against 0: not the same, and each written as it was read.
         Assert.NotSame(o[0].Code, o[2].Code);
         Assert.Same(o[0].Code!.Coding![0].System, o[2].Code!.Coding![0].System);

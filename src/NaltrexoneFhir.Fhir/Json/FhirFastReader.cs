@@ -439,7 +439,7 @@ public static partial class FhirFastReader
             else if (Is(n, "valueBoolean"u8)) o.ValueBoolean = Bool(ref r);
             else if (Is(n, "valueInteger"u8)) o.ValueInteger = Int(ref r);
             else if (Is(n, "interpretation"u8)) o.Interpretation = ReadList(ref r, ReadCodeableConcept);
-            else if (Is(n, "referenceRange"u8)) o.ReferenceRange = ReadList(ref r, ReadReferenceRange);
+            else if (Is(n, "referenceRange"u8)) o.ReferenceRange = ReadReferenceRanges(ref r);
             else if (Is(n, "component"u8)) o.Component = ReadList(ref r, ReadObservationComponent);
             else ResourceProperty(ref r, n, o);
         }
@@ -449,16 +449,40 @@ public static partial class FhirFastReader
     private static ReferenceRange ReadReferenceRange(ref Utf8JsonReader r)
     {
         ExpectObject(ref r);
-        var rr = new ReferenceRange();
+        Quantity? low = null, high = null;
+        CodeableConcept? type = null;
+        string? text = null;
         while (NextProperty(ref r, out var n))
         {
-            if (Is(n, "low"u8)) rr.Low = ReadQuantity(ref r);
-            else if (Is(n, "high"u8)) rr.High = ReadQuantity(ref r);
-            else if (Is(n, "type"u8)) rr.Type = ReadCodeableConcept(ref r);
-            else if (Is(n, "text"u8)) rr.Text = Str(ref r);
+            if (Is(n, "low"u8)) low = ReadQuantity(ref r);
+            else if (Is(n, "high"u8)) high = ReadQuantity(ref r);
+            else if (Is(n, "type"u8)) type = ReadCodeableConcept(ref r);
+            else if (Is(n, "text"u8)) text = Str(ref r);
             else SkipUnknown(ref r, n);
         }
-        return rr;
+        // Its parts are already the shared instances: the same ones again are the same range.
+        var recent = Recent;
+        foreach (var rr in recent.Ranges)
+            if (rr is not null && ReferenceEquals(rr.Low, low) && ReferenceEquals(rr.High, high) && ReferenceEquals(rr.Type, type) && ReferenceEquals(rr.Text, text))
+                return rr;
+        var range = new ReferenceRange { Low = low, High = high, Type = type, Text = text };
+        recent.Ranges[recent.NextRange] = range;
+        recent.NextRange = (recent.NextRange + 1) % RecentElements.Size;
+        return range;
+    }
+
+    /// <summary>An Observation's reference ranges: the usual one-range list is shared too, when its range is.</summary>
+    private static IReadOnlyList<ReferenceRange> ReadReferenceRanges(ref Utf8JsonReader r)
+    {
+        var ranges = ReadList(ref r, ReadReferenceRange);
+        if (ranges is not [var only]) return ranges;
+        var recent = Recent;
+        foreach (var list in recent.RangeLists)
+            if (list is not null && ReferenceEquals(list[0], only))
+                return list;
+        recent.RangeLists[recent.NextRangeList] = ranges;
+        recent.NextRangeList = (recent.NextRangeList + 1) % RecentElements.Size;
+        return ranges;
     }
 
     private static ObservationComponent ReadObservationComponent(ref Utf8JsonReader r)
@@ -472,7 +496,7 @@ public static partial class FhirFastReader
             else if (Is(n, "valueCodeableConcept"u8)) c.ValueCodeableConcept = ReadCodeableConcept(ref r);
             else if (Is(n, "valueString"u8)) c.ValueString = Str(ref r);
             else if (Is(n, "interpretation"u8)) c.Interpretation = ReadList(ref r, ReadCodeableConcept);
-            else if (Is(n, "referenceRange"u8)) c.ReferenceRange = ReadList(ref r, ReadReferenceRange);
+            else if (Is(n, "referenceRange"u8)) c.ReferenceRange = ReadReferenceRanges(ref r);
             else SkipUnknown(ref r, n);
         }
         return c;
@@ -698,7 +722,7 @@ public static partial class FhirFastReader
     // ---- Data types --------------------------------------------------------------------------------------------
 
     /// <summary>
-    /// Coding, CodeableConcept and Quantity are immutable (<c>init</c>), and a patient's record repeats the same ones in
+    /// Coding, CodeableConcept, Quantity and ReferenceRange are immutable (<c>init</c>), and a patient's record repeats the same ones in
     /// resource after resource (each lab's code, its unit, its reference range's bound): the last few this thread read
     /// are kept and an equal one read again is the same instance (strings compare by reference: the string cache gives
     /// equal short values one instance). Fewer objects to allocate, and fewer for the GC to mark and promote while a
@@ -710,7 +734,9 @@ public static partial class FhirFastReader
         public readonly Coding?[] Codings = new Coding?[Size];
         public readonly CodeableConcept?[] Concepts = new CodeableConcept?[Size];
         public readonly Quantity?[] Quantities = new Quantity?[Size];
-        public int NextCoding, NextConcept, NextQuantity;
+        public readonly ReferenceRange?[] Ranges = new ReferenceRange?[Size];
+        public readonly ReferenceRange[]?[] RangeLists = new ReferenceRange[]?[Size];
+        public int NextCoding, NextConcept, NextQuantity, NextRange, NextRangeList;
     }
 
     [ThreadStatic] private static RecentElements? t_recent;

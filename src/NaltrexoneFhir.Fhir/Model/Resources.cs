@@ -131,10 +131,10 @@ public sealed class Observation : Resource
 
 public sealed record ReferenceRange : Element
 {
-    public Quantity? Low { get; set; }
-    public Quantity? High { get; set; }
-    public CodeableConcept? Type { get; set; }
-    public string? Text { get; set; }
+    public Quantity? Low { get; init; }
+    public Quantity? High { get; init; }
+    public CodeableConcept? Type { get; init; }
+    public string? Text { get; init; }
 }
 
 public sealed record ObservationComponent : Element
