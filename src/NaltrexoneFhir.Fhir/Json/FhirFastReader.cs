@@ -461,14 +461,11 @@ public static partial class FhirFastReader
             else SkipUnknown(ref r, n);
         }
         // Its parts are already the shared instances: the same ones again are the same range.
-        var recent = Recent;
-        foreach (var rr in recent.Ranges)
+        var recent = Recent.Ranges;
+        foreach (var rr in recent.Items)
             if (rr is not null && ReferenceEquals(rr.Low, low) && ReferenceEquals(rr.High, high) && ReferenceEquals(rr.Type, type) && ReferenceEquals(rr.Text, text))
                 return rr;
-        var range = new ReferenceRange { Low = low, High = high, Type = type, Text = text };
-        recent.Ranges[recent.NextRange] = range;
-        recent.NextRange = (recent.NextRange + 1) % RecentElements.Size;
-        return range;
+        return recent.Add(new ReferenceRange { Low = low, High = high, Type = type, Text = text });
     }
 
     /// <summary>An Observation's reference ranges: the usual one-range list is shared too, when its range is.</summary>
@@ -476,13 +473,11 @@ public static partial class FhirFastReader
     {
         var ranges = ReadList(ref r, ReadReferenceRange);
         if (ranges is not [var only]) return ranges;
-        var recent = Recent;
-        foreach (var list in recent.RangeLists)
+        var recent = Recent.RangeLists;
+        foreach (var list in recent.Items)
             if (list is not null && ReferenceEquals(list[0], only))
                 return list;
-        recent.RangeLists[recent.NextRangeList] = ranges;
-        recent.NextRangeList = (recent.NextRangeList + 1) % RecentElements.Size;
-        return ranges;
+        return recent.Add(ranges);
     }
 
     private static ObservationComponent ReadObservationComponent(ref Utf8JsonReader r)
@@ -679,18 +674,12 @@ public static partial class FhirFastReader
             if (Is(n, "mode"u8)) mode = Str(ref r);
             else SkipUnknown(ref r, n);
         }
-        // Immutable: consecutive entries with the same mode (a shared string instance) share one.
-        if (mode is not null && t_lastSearch is { } last && ReferenceEquals(last.Mode, mode)) return last;
-        return t_lastSearch = new BundleEntrySearch { Mode = mode };
+        var recent = Recent.Searches;
+        foreach (var s in recent.Items)
+            if (s is not null && ReferenceEquals(s.Mode, mode))
+                return s;
+        return recent.Add(new BundleEntrySearch { Mode = mode });
     }
-
-    /// <summary>
-    /// The last Reference with only <c>reference</c> and the last Bundle entry search this thread read, shared with
-    /// the next ones that are the same (both types are immutable): the subject of every resource and the <c>search</c>
-    /// of every entry in a patient's record, one object each instead of two per resource, which the GC must mark.
-    /// </summary>
-    [ThreadStatic] private static Reference? t_lastReference;
-    [ThreadStatic] private static BundleEntrySearch? t_lastSearch;
 
     private static OperationOutcome ReadOperationOutcome(ref Utf8JsonReader r)
     {
@@ -722,21 +711,36 @@ public static partial class FhirFastReader
     // ---- Data types --------------------------------------------------------------------------------------------
 
     /// <summary>
-    /// Coding, CodeableConcept, Quantity and ReferenceRange are immutable (<c>init</c>), and a patient's record repeats the same ones in
-    /// resource after resource (each lab's code, its unit, its reference range's bound): the last few this thread read
-    /// are kept and an equal one read again is the same instance (strings compare by reference: the string cache gives
-    /// equal short values one instance). Fewer objects to allocate, and fewer for the GC to mark and promote while a
-    /// large history is being read (BENCHMARKS.md, session 7).
+    /// Reference, BundleEntrySearch, Coding, CodeableConcept, Quantity and ReferenceRange are immutable (<c>init</c>),
+    /// and a patient's record repeats the same ones in resource after resource (the subject, each entry's search, each
+    /// lab's code, its unit, its reference range): the last few of each type this thread read are kept and an equal one
+    /// read again is the same instance (strings compare by reference: the string cache gives equal short values one
+    /// instance). Fewer objects to allocate, and fewer for the GC to mark and promote while a large history is being
+    /// read (BENCHMARKS.md, session 7).
     /// </summary>
     private sealed class RecentElements
     {
-        public const int Size = 16;
-        public readonly Coding?[] Codings = new Coding?[Size];
-        public readonly CodeableConcept?[] Concepts = new CodeableConcept?[Size];
-        public readonly Quantity?[] Quantities = new Quantity?[Size];
-        public readonly ReferenceRange?[] Ranges = new ReferenceRange?[Size];
-        public readonly ReferenceRange[]?[] RangeLists = new ReferenceRange[]?[Size];
-        public int NextCoding, NextConcept, NextQuantity, NextRange, NextRangeList;
+        public readonly Ring<Reference> References = new();
+        public readonly Ring<BundleEntrySearch> Searches = new();
+        public readonly Ring<Coding> Codings = new();
+        public readonly Ring<CodeableConcept> Concepts = new();
+        public readonly Ring<Quantity> Quantities = new();
+        public readonly Ring<ReferenceRange> Ranges = new();
+        public readonly Ring<ReferenceRange[]> RangeLists = new();
+    }
+
+    /// <summary>The last 16 items added, newest replacing oldest; look one up by looping over <see cref="Items"/>.</summary>
+    private sealed class Ring<T> where T : class
+    {
+        public readonly T?[] Items = new T?[16];
+        private int _next;
+
+        public T Add(T item)
+        {
+            Items[_next] = item;
+            _next = (_next + 1) % Items.Length;
+            return item;
+        }
     }
 
     [ThreadStatic] private static RecentElements? t_recent;
@@ -757,15 +761,12 @@ public static partial class FhirFastReader
             else if (Is(n, "userSelected"u8)) userSelected = Bool(ref r);
             else SkipUnknown(ref r, n);
         }
-        var recent = Recent;
-        foreach (var c in recent.Codings)
+        var recent = Recent.Codings;
+        foreach (var c in recent.Items)
             if (c is not null && ReferenceEquals(c.Code, code) && ReferenceEquals(c.System, system) && ReferenceEquals(c.Display, display)
                 && ReferenceEquals(c.Version, version) && c.UserSelected == userSelected)
                 return c;
-        var coding = new Coding { System = system, Version = version, Code = code, Display = display, UserSelected = userSelected };
-        recent.Codings[recent.NextCoding] = coding;
-        recent.NextCoding = (recent.NextCoding + 1) % RecentElements.Size;
-        return coding;
+        return recent.Add(new Coding { System = system, Version = version, Code = code, Display = display, UserSelected = userSelected });
     }
 
     private static CodeableConcept ReadCodeableConcept(ref Utf8JsonReader r)
@@ -781,14 +782,11 @@ public static partial class FhirFastReader
         }
         // Only the usual one-coding concept is looked for (its coding is already the shared instance).
         if (coding is not [var only]) return new CodeableConcept { Coding = coding, Text = text };
-        var recent = Recent;
-        foreach (var c in recent.Concepts)
+        var recent = Recent.Concepts;
+        foreach (var c in recent.Items)
             if (c is not null && ReferenceEquals(c.Coding![0], only) && ReferenceEquals(c.Text, text))
                 return c;
-        var concept = new CodeableConcept { Coding = coding, Text = text };
-        recent.Concepts[recent.NextConcept] = concept;
-        recent.NextConcept = (recent.NextConcept + 1) % RecentElements.Size;
-        return concept;
+        return recent.Add(new CodeableConcept { Coding = coding, Text = text });
     }
 
     private static Reference ReadReference(ref Utf8JsonReader r)
@@ -804,13 +802,13 @@ public static partial class FhirFastReader
             else if (Is(n, "identifier"u8)) identifier = ReadIdentifier(ref r);
             else SkipUnknown(ref r, n);
         }
-        if (display is not null || type is not null || identifier is not null)
-            return new Reference { ReferenceValue = value, Display = display, Type = type, Identifier = identifier };
-        // Only a reference (the usual subject): the same string instance as the last one is the same Reference.
-        if (value is not null && t_lastReference is { } last && ReferenceEquals(last.ReferenceValue, value)) return last;
-        var reference = new Reference { ReferenceValue = value };
-        if (value is not null) t_lastReference = reference;
-        return reference;
+        // Identifiers are not compared: a reference with one is never shared.
+        if (identifier is not null) return new Reference { ReferenceValue = value, Display = display, Type = type, Identifier = identifier };
+        var recent = Recent.References;
+        foreach (var x in recent.Items)
+            if (x is not null && ReferenceEquals(x.ReferenceValue, value) && ReferenceEquals(x.Display, display) && ReferenceEquals(x.Type, type) && x.Identifier is null)
+                return x;
+        return recent.Add(new Reference { ReferenceValue = value, Display = display, Type = type });
     }
 
     private static Identifier ReadIdentifier(ref Utf8JsonReader r)
@@ -841,15 +839,12 @@ public static partial class FhirFastReader
             else if (Is(n, "comparator"u8)) comparator = Str(ref r);
             else SkipUnknown(ref r, n);
         }
-        var recent = Recent;
-        foreach (var q in recent.Quantities)
+        var recent = Recent.Quantities;
+        foreach (var q in recent.Items)
             if (q is not null && SameDecimal(q.Value, value) && ReferenceEquals(q.Unit, unit) && ReferenceEquals(q.Code, code)
                 && ReferenceEquals(q.System, system) && ReferenceEquals(q.Comparator, comparator))
                 return q;
-        var quantity = new Quantity { Value = value, Unit = unit, System = system, Code = code, Comparator = comparator };
-        recent.Quantities[recent.NextQuantity] = quantity;
-        recent.NextQuantity = (recent.NextQuantity + 1) % RecentElements.Size;
-        return quantity;
+        return recent.Add(new Quantity { Value = value, Unit = unit, System = system, Code = code, Comparator = comparator });
     }
 
     /// <summary>Equal and written alike: 40 and 40.0 (or 0 and -0) are equal decimals but differ in scale (or sign), which the JSON keeps.</summary>
