@@ -169,7 +169,9 @@ public static class HookRequestParser
                 : [];
             sourceTypes = originalTypes;
             d = LegacyDrafts.Upgrade(d);
-            bundle = (Bundle)FhirJson.ReadResource(d);
+            // Only the rules read the model (suggestions echo the EHR's own JSON, DraftOrder.Json), so the fast reader
+            // does, with the tolerant reader behind it for anything it does not take.
+            bundle = (Bundle)FhirJson.ReadForRules(d);
         }
         catch (JsonException ex)
         {

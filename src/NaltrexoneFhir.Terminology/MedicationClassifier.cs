@@ -77,13 +77,18 @@ public sealed class MedicationClassifier
     /// <param name="extraText">other free text that describes the product (e.g. dosage route "intramuscular").</param>
     public MedicationClassification Classify(CodeableConcept? concept, Medication? medication = null, string? referenceDisplay = null, string? extraText = null)
     {
-        var codings = concept.Codings().Concat(medication?.Code.Codings() ?? []).ToList();
+        // The common case, a coded concept and no Medication resource, without copying its codings.
+        IReadOnlyList<Coding> codings = medication?.Code?.Coding is { Count: > 0 } medicationCodings
+            ? [.. concept.Codings(), .. medicationCodings]
+            : concept?.Coding ?? [];
         var label = Label(concept, medication, referenceDisplay);
 
         var byCode = KindsOf(codings);
-        if (byCode != MedicationKind.None) return new(Normalize(byCode, label + " " + extraText), ClassifiedBy.Code, label);
+        if (byCode != MedicationKind.None) return new(Normalize(byCode, label, extraText), ClassifiedBy.Code, label);
 
-        var ingredientCodings = (medication?.Ingredient ?? []).SelectMany(i => i.ItemCodeableConcept.Codings()).ToList();
+        IReadOnlyList<Coding> ingredientCodings = medication?.Ingredient is { Count: > 0 } ingredients
+            ? ingredients.SelectMany(i => i.ItemCodeableConcept.Codings()).ToList()
+            : [];
         var byIngredient = KindsOf(ingredientCodings);
         if (byIngredient != MedicationKind.None)
         {
@@ -91,15 +96,21 @@ public sealed class MedicationClassifier
             if (byIngredient.HasFlag(MedicationKind.NaltrexoneOral) && byIngredient.HasFlag(MedicationKind.SeizureThresholdLowering)
                 && ingredientCodings.Any(c => c.Display?.Contains("bupropion", StringComparison.OrdinalIgnoreCase) == true || _sets[2].Set.Contains(c)))
                 byIngredient |= MedicationKind.NaltrexoneBupropion;
-            return new(Normalize(byIngredient, label + " " + extraText), ClassifiedBy.Ingredient, label);
+            return new(Normalize(byIngredient, label, extraText), ClassifiedBy.Ingredient, label);
         }
 
-        var texts = concept.Texts()
-            .Concat(medication?.Code.Texts() ?? [])
-            .Concat((medication?.Ingredient ?? []).SelectMany(i => i.ItemCodeableConcept.Texts().Append(i.ItemReference?.Display ?? "")))
-            .Append(referenceDisplay ?? "")
-            .Where(t => !string.IsNullOrWhiteSpace(t))
-            .ToList();
+        // Every free text, in this order: the concept's, the Medication's code's, each ingredient's (its concept's, then
+        // its reference's display), the reference's display.
+        var texts = new List<string>();
+        AddTexts(texts, concept);
+        AddTexts(texts, medication?.Code);
+        if (medication?.Ingredient is { } withText)
+            foreach (var i in withText)
+            {
+                AddTexts(texts, i.ItemCodeableConcept);
+                AddText(texts, i.ItemReference?.Display);
+            }
+        AddText(texts, referenceDisplay);
         // Each text matched once against all value sets (the index's combined phrase index), not once per set.
         var byText = MedicationKind.None;
         foreach (var t in texts)
@@ -108,10 +119,31 @@ public sealed class MedicationClassifier
             if (!sets.IsEmpty) byText |= KindsIn(sets);
         }
         if (byText != MedicationKind.None)
-            return new(Normalize(byText, string.Join(' ', texts) + " " + extraText), ClassifiedBy.Text, label);
+            return new(Normalize(byText, string.Join(' ', texts), extraText), ClassifiedBy.Text, label);
 
-        var coded = codings.Concat(ingredientCodings).Any(c => c.System is CodeSystems.RxNorm or CodeSystems.Atc && !string.IsNullOrEmpty(c.Code));
+        var coded = AnyDrugCode(codings) || AnyDrugCode(ingredientCodings);
         return new(MedicationKind.None, coded ? ClassifiedBy.CodedUnrelated : ClassifiedBy.Unclassified, label);
+    }
+
+    // Plain loops: every medication of every call is classified, most of them (unrelated drugs) down to the last line.
+    private static void AddTexts(List<string> texts, CodeableConcept? concept)
+    {
+        if (concept is null) return;
+        AddText(texts, concept.Text);
+        if (concept.Coding is { } codings)
+            for (var i = 0; i < codings.Count; i++) AddText(texts, codings[i].Display);
+    }
+
+    private static void AddText(List<string> texts, string? text)
+    {
+        if (!string.IsNullOrWhiteSpace(text)) texts.Add(text);
+    }
+
+    private static bool AnyDrugCode(IReadOnlyList<Coding> codings)
+    {
+        for (var i = 0; i < codings.Count; i++)
+            if (codings[i].System is CodeSystems.RxNorm or CodeSystems.Atc && !string.IsNullOrEmpty(codings[i].Code)) return true;
+        return false;
     }
 
     // Each coding looked up once in the index's combined code index, not once per set.
@@ -126,7 +158,9 @@ public sealed class MedicationClassifier
         return kinds;
     }
 
-    private static MedicationKind Normalize(MedicationKind kinds, string text)
+    /// <param name="description">with <paramref name="extraText"/>, the text that describes the product; joined only when
+    /// a rule below reads it.</param>
+    private static MedicationKind Normalize(MedicationKind kinds, string description, string? extraText)
     {
         // Abuse-deterrent opioid/naltrexone products are opioids.
         if (kinds.HasFlag(MedicationKind.Opioid)) kinds &= ~(MedicationKind.AnyNaltrexone | MedicationKind.RelatedOpioidAntagonist);
@@ -137,7 +171,7 @@ public sealed class MedicationClassifier
         if (kinds.HasFlag(MedicationKind.NaltrexoneBupropion)) kinds &= ~MedicationKind.NaltrexoneOral;
         if (kinds.HasFlag(MedicationKind.NaltrexoneExtendedRelease)) kinds &= ~MedicationKind.NaltrexoneOral;
         // Naltrexone given by injection (or 380 mg) is the extended-release product even when coded as the ingredient.
-        if (kinds.HasFlag(MedicationKind.NaltrexoneOral) &&
+        if (kinds.HasFlag(MedicationKind.NaltrexoneOral) && (description + " " + extraText) is var text &&
             (text.Contains("inject", StringComparison.OrdinalIgnoreCase) || text.Contains("intramuscular", StringComparison.OrdinalIgnoreCase)
              || text.Contains("380 mg", StringComparison.OrdinalIgnoreCase) || text.Contains("suspension", StringComparison.OrdinalIgnoreCase)))
             kinds = (kinds & ~MedicationKind.NaltrexoneOral) | MedicationKind.NaltrexoneExtendedRelease;

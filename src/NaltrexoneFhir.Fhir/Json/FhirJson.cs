@@ -53,8 +53,8 @@ public static class FhirJson
     /// <summary>
     /// Reads a resource that only the rules will see (prefetch data), with <see cref="FhirFastReader"/> when the JSON
     /// has the plain expected shape and with <see cref="ReadResource(JsonElement)"/> otherwise. Unknown elements are
-    /// skipped, not kept in <c>Unknown</c>: never write the result back (draft orders, which are echoed in
-    /// suggestions, are read with <see cref="ReadResource(JsonElement)"/>). Throws like
+    /// skipped, not kept in <c>Unknown</c>, and <c>meta</c> is not built: never write the result back (suggestions that
+    /// change a draft order start from the draft's own JSON, not from this model). Throws like
     /// <see cref="ReadResource(JsonElement)"/>.
     /// </summary>
     public static Resource ReadForRules(JsonElement element)

@@ -32,41 +32,54 @@ public static class CardComposer
 
     private static Card ComposeCard(IReadOnlyList<Finding> findings, Func<Guid> newId)
     {
+        // Plain loops and sets (first occurrence wins, in the findings' order): every card of every call is composed
+        // here, and the LINQ version of the same cost about 2 % of a typical call's CPU (BENCHMARKS.md, session 8).
         var top = findings[0];
-        var sources = findings.SelectMany(f => f.Sources).DistinctBy(s => s.Url).ToList();
-        var detail = new StringBuilder();
+        var sources = new List<ClinicalSource>();
+        var sourceUrls = new HashSet<string>(StringComparer.Ordinal);
+        var detail = new StringBuilder(1024);
         detail.Append("**Findings**\n\n");
-        foreach (var line in findings.SelectMany(f => f.Evidence.Select(e => (f, e))).DistinctBy(x => x.e))
-            detail.Append("- ").Append(line.e).Append(" *(").Append(line.f.RuleId).Append(")*\n");
-        var actions = findings.SelectMany(f => f.Actions).Distinct().ToList();
-        if (actions.Count > 0)
+        var evidence = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var f in findings)
         {
-            detail.Append("\n**What to do**\n\n");
-            foreach (var a in actions) detail.Append("- ").Append(a).Append('\n');
+            foreach (var s in f.Sources)
+                if (sourceUrls.Add(s.Url)) sources.Add(s);
+            foreach (var e in f.Evidence)
+                if (evidence.Add(e)) detail.Append("- ").Append(e).Append(" *(").Append(f.RuleId).Append(")*\n");
         }
-        var notes = findings.SelectMany(f => f.Notes).Distinct().ToList();
-        if (notes.Count > 0)
-        {
-            detail.Append("\n**Notes**\n\n");
-            foreach (var n in notes) detail.Append("- ").Append(n).Append('\n');
-        }
-        detail.Append("\n**Sources**: ").Append(string.Join("; ", sources.Select(s => $"[{s.Label}]({s.Url})")));
+        AppendSection(detail, "\n**What to do**\n\n", findings, static f => f.Actions);
+        AppendSection(detail, "\n**Notes**\n\n", findings, static f => f.Notes);
+        detail.Append("\n**Sources**: ");
+        for (var i = 0; i < sources.Count; i++)
+            detail.Append(i == 0 ? "" : "; ").Append('[').Append(sources[i].Label).Append("](").Append(sources[i].Url).Append(')');
         if (findings.Count > 1)
-            detail.Append("\n\n*Rules: ").Append(string.Join(", ", findings.Select(f => f.RuleId).Distinct())).Append('*');
+        {
+            detail.Append("\n\n*Rules: ");
+            var ruleIds = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var f in findings)
+                if (ruleIds.Add(f.RuleId)) detail.Append(ruleIds.Count == 1 ? "" : ", ").Append(f.RuleId);
+            detail.Append('*');
+        }
 
         // Suggestions are alternatives (remove the order, or order a test): at-most-one, and then at most one may be
         // recommended (cds-resp-1) — the first recommended one, from the strongest finding.
-        var specs = findings.SelectMany(f => f.Suggestions).DistinctBy(s => s.Label).ToList();
-        var recommended = specs.FirstOrDefault(s => s.IsRecommended);
-        var suggestions = specs
-            .Select(s => new Suggestion
+        var suggestions = new List<Suggestion>();
+        var labels = new HashSet<string>(StringComparer.Ordinal);
+        var recommendedGiven = false;
+        foreach (var f in findings)
+            foreach (var spec in f.Suggestions)
             {
-                Label = s.Label,
-                Uuid = newId().ToString(),
-                IsRecommended = ReferenceEquals(s, recommended) ? true : null,
-                Actions = s.Actions.Count > 0 ? s.Actions : null,
-            })
-            .ToList();
+                if (!labels.Add(spec.Label)) continue;
+                var recommended = spec.IsRecommended && !recommendedGiven;
+                recommendedGiven |= recommended;
+                suggestions.Add(new Suggestion
+                {
+                    Label = spec.Label,
+                    Uuid = newId().ToString(),
+                    IsRecommended = recommended ? true : null,
+                    Actions = spec.Actions.Count > 0 ? spec.Actions : null,
+                });
+            }
 
         return new Card
         {
@@ -84,6 +97,20 @@ public static class CardComposer
             SelectionBehavior = suggestions.Count > 0 ? "at-most-one" : null,
             OverrideReasons = OverrideReasons.For(top.Concern),
         };
+    }
+
+    /// <summary>A markdown list of the findings' distinct lines (first occurrence order) under a heading, if any.</summary>
+    private static void AppendSection(StringBuilder detail, string heading, IReadOnlyList<Finding> findings, Func<Finding, IReadOnlyList<string>> lines)
+    {
+        HashSet<string>? seen = null;
+        foreach (var f in findings)
+            foreach (var line in lines(f))
+            {
+                seen ??= new HashSet<string>(StringComparer.Ordinal);
+                if (!seen.Add(line)) continue;
+                if (seen.Count == 1) detail.Append(heading);
+                detail.Append("- ").Append(line).Append('\n');
+            }
     }
 
     public static string Shorten(string summary) =>

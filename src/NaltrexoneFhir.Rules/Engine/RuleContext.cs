@@ -7,7 +7,7 @@ namespace NaltrexoneFhir.Rules.Engine;
 public sealed class RuleContext(PatientData data, DateTimeOffset now, RuleOptions options, ValueSetIndex terminology)
 {
     private readonly Dictionary<Type, object> _memo = [];
-    private readonly Dictionary<string, object> _keyedMemo = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Query, string Argument), object> _keyedMemo = [];
 
     public PatientData Data { get; } = data;
     public DateTimeOffset Now { get; } = now;
@@ -32,11 +32,15 @@ public sealed class RuleContext(PatientData data, DateTimeOffset now, RuleOption
     /// Per-call memo for a query several rules ask with the same arguments (e.g. the active conditions in one value
     /// set: R09, R10 and R14 all look for acute liver injury and decompensated cirrhosis).
     /// </summary>
-    public T Memo<T>(string key, Func<RuleContext, T> compute) where T : class
+    /// <remarks>
+    /// The query's name and its argument stay two strings (no key concatenated per ask), and the argument is passed to
+    /// <paramref name="compute"/> so the caller's lambda can be static (no closure allocated per ask).
+    /// </remarks>
+    public T Memo<T>(string query, string argument, Func<RuleContext, string, T> compute) where T : class
     {
-        if (_keyedMemo.TryGetValue(key, out var v)) return (T)v;
-        var value = compute(this);
-        _keyedMemo[key] = value;
+        if (_keyedMemo.TryGetValue((query, argument), out var v)) return (T)v;
+        var value = compute(this, argument);
+        _keyedMemo[(query, argument)] = value;
         return value;
     }
 

@@ -105,7 +105,22 @@ public sealed class LiverLabAssessment
 /// <summary>Unit conversion for the liver labs (clinical-reference §2.6).</summary>
 public static class LabUnits
 {
-    private static string Normalize(string? unit) => (unit ?? "").Trim().Replace(" ", "").Replace("µ", "u").Replace("μ", "u").ToLowerInvariant();
+    /// <summary>
+    /// Units as compared: no spaces, micro as 'u', lower case. Each unit string seen is normalized once per process (a
+    /// result's unit is read every call, four to five times per liver result); the cache stops growing at
+    /// <see cref="MaxCachedUnits"/> distinct units, so hostile input cannot grow it.
+    /// </summary>
+    private static string Normalize(string? unit)
+    {
+        if (unit is null) return "";
+        if (NormalizedUnits.TryGetValue(unit, out var normalized)) return normalized;
+        normalized = unit.Trim().Replace(" ", "").Replace("µ", "u").Replace("μ", "u").ToLowerInvariant();
+        if (NormalizedUnits.Count < MaxCachedUnits) NormalizedUnits.TryAdd(unit, normalized);
+        return normalized;
+    }
+
+    private const int MaxCachedUnits = 512;
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> NormalizedUnits = new(StringComparer.Ordinal);
 
     public static bool SameUnit(string? a, string? b) => Normalize(a) == Normalize(b) || (EnzymeFactor(a) is { } fa && fa == EnzymeFactor(b));
 

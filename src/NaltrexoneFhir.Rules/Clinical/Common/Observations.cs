@@ -13,7 +13,7 @@ public static class Observations
 {
     /// <summary>Observations with a coding in the value set.</summary>
     public static IReadOnlyList<Observation> In(RuleContext ctx, string valueSetUrl) =>
-        ctx.Memo("observations-in|" + valueSetUrl, c => InAny(c, [valueSetUrl]));
+        ctx.Memo("observations-in", valueSetUrl, static (c, url) => InAny(c, [url]));
 
     /// <summary>Observations with a coding in any of the value sets, each once, in snapshot order.</summary>
     public static IReadOnlyList<Observation> InAny(RuleContext ctx, params string[] valueSetUrls)
