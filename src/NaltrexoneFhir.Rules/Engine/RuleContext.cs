@@ -29,8 +29,8 @@ public sealed class RuleContext(PatientData data, DateTimeOffset now, RuleOption
     }
 
     /// <summary>
-    /// Per-call memo for a query several rules ask with the same arguments (e.g. the active conditions in one value
-    /// set: R09, R10 and R14 all look for acute liver injury and decompensated cirrhosis).
+    /// Per-call memo for a query asked with the same argument more than once per call (e.g. the observations in one
+    /// value set: liver enzymes, eGFR, hCG, urine screens).
     /// </summary>
     /// <remarks>
     /// The query's name and its argument stay two strings (no key concatenated per ask), and the argument is passed to
