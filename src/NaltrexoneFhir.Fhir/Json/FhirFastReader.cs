@@ -802,11 +802,11 @@ public static partial class FhirFastReader
             else if (Is(n, "identifier"u8)) identifier = ReadIdentifier(ref r);
             else SkipUnknown(ref r, n);
         }
-        // Identifiers are not compared: a reference with one is never shared.
+        // Identifiers are not compared: a reference with one is never shared (nor kept, so none in the ring has one).
         if (identifier is not null) return new Reference { ReferenceValue = value, Display = display, Type = type, Identifier = identifier };
         var recent = Recent.References;
         foreach (var x in recent.Items)
-            if (x is not null && ReferenceEquals(x.ReferenceValue, value) && ReferenceEquals(x.Display, display) && ReferenceEquals(x.Type, type) && x.Identifier is null)
+            if (x is not null && ReferenceEquals(x.ReferenceValue, value) && ReferenceEquals(x.Display, display) && ReferenceEquals(x.Type, type))
                 return x;
         return recent.Add(new Reference { ReferenceValue = value, Display = display, Type = type });
     }
