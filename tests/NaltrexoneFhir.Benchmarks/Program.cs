@@ -25,6 +25,9 @@ if (mode == "profile")
     var p = new HookPipeline();
     var body = SyntheticPatient.OrderSign(shape);
     for (var i = 0; i < 20; i++) p.Run(body); // warm-up (tiered JIT)
+    // --alloc: sample which types the loop allocates (the runtime's allocation ticks; slows the loop a little).
+    using var sampler = args.Contains("--alloc") ? new AllocationSampler() : null;
+    sampler?.Start();
     var gcs = GC.CollectionCount(0);
     var gcs1 = GC.CollectionCount(1);
     var gcs2 = GC.CollectionCount(2);
@@ -41,6 +44,7 @@ if (mode == "profile")
         n++;
     }
     var elapsed = sw.Elapsed;
+    sampler?.Stop();
     process.Refresh();
     var cpu = process.TotalProcessorTime - cpu0;
     var pause = GC.GetTotalPauseDuration() - paused;
@@ -73,6 +77,11 @@ if (mode == "profile")
     Console.WriteLine($"  of the GCs: gen1 {GC.CollectionCount(1) - gcs1}, gen2 {GC.CollectionCount(2) - gcs2} of {GC.CollectionCount(0) - gcs}; " +
                       $"last ephemeral GC (gen{lastYoung.Generation}): {lastYoung.PromotedBytes / 1024.0:0} KB promoted, " +
                       $"pause {lastYoung.PauseDurations[0].TotalMilliseconds:0.00} ms, compacted {lastYoung.Compacted}");
+    if (sampler is not null)
+    {
+        Console.WriteLine("  allocations by type (sampled about every 100 KB; all threads):");
+        foreach (var line in sampler.Top(25, n)) Console.WriteLine("    " + line);
+    }
     return 0;
 }
 if (mode == "rules")
