@@ -197,6 +197,33 @@ public sealed class FhirFastReaderTests(ITestOutputHelper output)
         Assert.Equal(["ALT", "ALT", "ALT x", "ALT", "ALT"], o.Select(x => x.Code!.Coding![0].Display));
     }
 
+    [Fact]
+    public void OneItemLists_AreShared_OnlyWhenTheirItemIs()
+    {
+        static string Obs(string id, string codes, string interpretation) =>
+            "{\"resource\":{\"resourceType\":\"Observation\",\"id\":\"" + id + "\",\"code\":{\"coding\":[" + codes + "]},\"interpretation\":[" + interpretation + "]}}";
+        const string Alt = "{\"system\":\"http://loinc.org\",\"code\":\"1742-6\"}", Ast = "{\"system\":\"http://loinc.org\",\"code\":\"1920-8\"}";
+        const string Neg = "{\"coding\":[{\"code\":\"NEG\"}]}", Pos = "{\"coding\":[{\"code\":\"POS\"}]}";
+        var json = "{\"resourceType\":\"Bundle\",\"entry\":[" + string.Join(",", Obs("a", Alt, Neg), Obs("b", Alt, Neg), Obs("c", Ast, Pos),
+            Obs("d", Alt + "," + Ast, Neg + "," + Pos), Obs("e", Alt + "," + Ast, Neg + "," + Pos), Obs("f", Alt, "")) + "]}";
+        var o = Read<Bundle>(json).Entry!.Select(e => (Observation)e.Resource!).ToList();
+        // One coding, one interpretation: the concept, its coding list and the interpretation list are one instance each.
+        Assert.Same(o[0].Code, o[1].Code);
+        Assert.Same(o[0].Code!.Coding, o[1].Code!.Coding);
+        Assert.Same(o[0].Interpretation, o[1].Interpretation);
+        Assert.NotSame(o[0].Interpretation, o[2].Interpretation);
+        Assert.Equal("POS", o[2].Interpretation![0].Coding![0].Code);
+        // Longer lists are never shared, though their items are; an empty list is read as empty.
+        Assert.NotSame(o[3].Code, o[4].Code);
+        Assert.NotSame(o[3].Interpretation, o[4].Interpretation);
+        Assert.Same(o[3].Code!.Coding![0], o[0].Code!.Coding![0]);
+        Assert.Same(o[3].Interpretation![0], o[0].Interpretation![0]);
+        Assert.Equal(["1742-6", "1920-8"], o[4].Code!.Coding!.Select(c => c.Code));
+        Assert.Equal(["NEG", "POS"], o[4].Interpretation!.Select(i => i.Coding![0].Code));
+        Assert.Empty(o[5].Interpretation!);
+        Assert.Equal(FhirJson.Write(o[0]).Replace("\"a\"", "\"b\""), FhirJson.Write(o[1]));
+    }
+
     /// <summary>Skipped elements are still checked as reading them would check them: the same inputs give up.</summary>
     [Theory]
     [InlineData(""" "meta":5 """)]

@@ -149,13 +149,25 @@ public static partial class FhirFastReader
     /// a one-item array is half of a one-item <see cref="List{T}"/> (object plus its array), once per coding,
     /// reference range and Bundle entry list of a large history.
     /// </summary>
-    private static T[] ReadList<T>(ref Utf8JsonReader r, ItemReader<T> item)
+    private static T[] ReadList<T>(ref Utf8JsonReader r, ItemReader<T> item) => ReadItems(ref r, item, out var single) ?? [single!];
+
+    /// <summary>
+    /// As <see cref="ReadList{T}"/>, except that a one-item array is not made: it gives null and the item in
+    /// <paramref name="single"/>, so a caller that shares one-item lists (<see cref="SharedList{T}"/>) allocates one
+    /// only when it is new.
+    /// </summary>
+    private static T[]? ReadItems<T>(ref Utf8JsonReader r, ItemReader<T> item, out T? single)
     {
+        single = default;
         if (r.TokenType != JsonTokenType.StartArray) Bail();
         // Each item reader checks its own token, so a null item gives up there.
         if (!r.Read() || r.TokenType == JsonTokenType.EndArray) return [];
         var first = item(ref r);
-        if (!r.Read() || r.TokenType == JsonTokenType.EndArray) return [first];
+        if (!r.Read() || r.TokenType == JsonTokenType.EndArray)
+        {
+            single = first;
+            return null;
+        }
         // Longer ones (a Bundle's thousands of entries) are gathered in a pooled array and copied once.
         var items = ArrayPool<T>.Shared.Rent(16);
         var count = 0;
@@ -181,6 +193,19 @@ public static partial class FhirFastReader
             // Cleared: a pooled array must not keep the model alive.
             ArrayPool<T>.Shared.Return(items, clearArray: true);
         }
+    }
+
+    /// <summary>
+    /// A list read by <see cref="ReadItems{T}"/> whose one item is already a shared instance: the recent one-item
+    /// list holding that same instance, or a new one (then remembered). Longer and empty lists are returned as read.
+    /// </summary>
+    private static T[] SharedList<T>(Ring<T[]> recent, T[]? items, T? single) where T : class
+    {
+        if (items is not null) return items;
+        foreach (var list in recent.Items)
+            if (list is not null && ReferenceEquals(list[0], single))
+                return list;
+        return recent.Add([single!]);
     }
 
     // ---- Primitives --------------------------------------------------------------------------------------------
@@ -438,7 +463,7 @@ public static partial class FhirFastReader
             else if (Is(n, "valueString"u8)) o.ValueString = Str(ref r);
             else if (Is(n, "valueBoolean"u8)) o.ValueBoolean = Bool(ref r);
             else if (Is(n, "valueInteger"u8)) o.ValueInteger = Int(ref r);
-            else if (Is(n, "interpretation"u8)) o.Interpretation = ReadList(ref r, ReadCodeableConcept);
+            else if (Is(n, "interpretation"u8)) o.Interpretation = ReadInterpretations(ref r);
             else if (Is(n, "referenceRange"u8)) o.ReferenceRange = ReadReferenceRanges(ref r);
             else if (Is(n, "component"u8)) o.Component = ReadList(ref r, ReadObservationComponent);
             else ResourceProperty(ref r, n, o);
@@ -469,16 +494,12 @@ public static partial class FhirFastReader
     }
 
     /// <summary>An Observation's reference ranges: the usual one-range list is shared too, when its range is.</summary>
-    private static IReadOnlyList<ReferenceRange> ReadReferenceRanges(ref Utf8JsonReader r)
-    {
-        var ranges = ReadList(ref r, ReadReferenceRange);
-        if (ranges is not [var only]) return ranges;
-        var recent = Recent.RangeLists;
-        foreach (var list in recent.Items)
-            if (list is not null && ReferenceEquals(list[0], only))
-                return list;
-        return recent.Add(ranges);
-    }
+    private static ReferenceRange[] ReadReferenceRanges(ref Utf8JsonReader r) =>
+        SharedList(Recent.RangeLists, ReadItems(ref r, ReadReferenceRange, out var only), only);
+
+    /// <summary>Interpretations: the usual one-concept list is shared too, when its concept is (a result flagged "NEG" or "H").</summary>
+    private static CodeableConcept[] ReadInterpretations(ref Utf8JsonReader r) =>
+        SharedList(Recent.ConceptLists, ReadItems(ref r, ReadCodeableConcept, out var only), only);
 
     private static ObservationComponent ReadObservationComponent(ref Utf8JsonReader r)
     {
@@ -490,7 +511,7 @@ public static partial class FhirFastReader
             else if (Is(n, "valueQuantity"u8)) c.ValueQuantity = ReadQuantity(ref r);
             else if (Is(n, "valueCodeableConcept"u8)) c.ValueCodeableConcept = ReadCodeableConcept(ref r);
             else if (Is(n, "valueString"u8)) c.ValueString = Str(ref r);
-            else if (Is(n, "interpretation"u8)) c.Interpretation = ReadList(ref r, ReadCodeableConcept);
+            else if (Is(n, "interpretation"u8)) c.Interpretation = ReadInterpretations(ref r);
             else if (Is(n, "referenceRange"u8)) c.ReferenceRange = ReadReferenceRanges(ref r);
             else SkipUnknown(ref r, n);
         }
@@ -727,6 +748,7 @@ public static partial class FhirFastReader
         public readonly Ring<Quantity> Quantities = new();
         public readonly Ring<ReferenceRange> Ranges = new();
         public readonly Ring<ReferenceRange[]> RangeLists = new();
+        public readonly Ring<CodeableConcept[]> ConceptLists = new();
     }
 
     /// <summary>The last 16 items added, newest replacing oldest; look one up by looping over <see cref="Items"/>.</summary>
@@ -772,21 +794,27 @@ public static partial class FhirFastReader
     private static CodeableConcept ReadCodeableConcept(ref Utf8JsonReader r)
     {
         ExpectObject(ref r);
-        IReadOnlyList<Coding>? coding = null;
+        Coding[]? coding = null;
+        Coding? only = null;
         string? text = null;
         while (NextProperty(ref r, out var n))
         {
-            if (Is(n, "coding"u8)) coding = ReadList(ref r, ReadCoding);
+            if (Is(n, "coding"u8))
+            {
+                coding = ReadItems(ref r, ReadCoding, out only);
+                if (coding is not null) only = null; // a later "coding" (duplicate key) replaces an earlier one
+            }
             else if (Is(n, "text"u8)) text = Str(ref r);
             else SkipUnknown(ref r, n);
         }
-        // Only the usual one-coding concept is looked for (its coding is already the shared instance).
-        if (coding is not [var only]) return new CodeableConcept { Coding = coding, Text = text };
+        // Only the usual one-coding concept is looked for (its coding is already the shared instance), and its
+        // one-item array is made only for a concept not among the recent ones.
+        if (only is null) return new CodeableConcept { Coding = coding, Text = text };
         var recent = Recent.Concepts;
         foreach (var c in recent.Items)
             if (c is not null && ReferenceEquals(c.Coding![0], only) && ReferenceEquals(c.Text, text))
                 return c;
-        return recent.Add(new CodeableConcept { Coding = coding, Text = text });
+        return recent.Add(new CodeableConcept { Coding = [only], Text = text });
     }
 
     private static Reference ReadReference(ref Utf8JsonReader r)

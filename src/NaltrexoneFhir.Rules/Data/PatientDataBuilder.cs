@@ -40,17 +40,25 @@ public sealed class PatientDataBuilder(MedicationClassifier classifier)
         // One pass over every resource read: the same type and id (e.g. sent under two prefetch keys) counts once, the
         // first occurrence winning (draft orders echoed back in the data are not patient history), then each type's
         // filter. Was a scan of the whole record per resource type with a "Type/id" string built per resource.
-        var total = 0;
-        foreach (var v in values.Values) total += v.Resources.Count;
+        // Counted first so the long lists are made at their final size (a large history's 5,000 observations grew a
+        // list by doubling: twice its size again in discarded arrays).
+        int total = 0, observationCount = 0, medicationCount = 0;
+        foreach (var v in values.Values)
+        foreach (var resource in v.Resources)
+        {
+            total++;
+            if (resource is Observation) observationCount++;
+            else if (resource is MedicationRequest or MedicationStatement) medicationCount++;
+        }
         var seenIds = new HashSet<(string Type, string Id)>(total, KeyHashedByLastPart.Instance);
         var seenUnidentified = new HashSet<Resource>(ReferenceEqualityComparer.Instance);
         bool FirstOccurrence(Resource r) => r.Id is { } id ? seenIds.Add((r.TypeName, id)) : seenUnidentified.Add(r);
         bool IsDraft(Resource r) => r.Id is not null && draftIds.Contains($"{r.TypeName}/{r.Id}");
 
         Patient? patient = null;
-        var meds = new List<MedicationUse>();
+        var meds = new List<MedicationUse>(medicationCount);
         var statements = new List<MedicationUse>(); // listed after the requests, as rules expect
-        var observations = new List<Observation>();
+        var observations = new List<Observation>(observationCount);
         var conditions = new List<Condition>();
         var allergies = new List<AllergyIntolerance>();
         var serviceRequests = new List<ServiceRequest>();

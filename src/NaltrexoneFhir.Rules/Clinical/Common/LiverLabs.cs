@@ -59,10 +59,17 @@ public sealed class LiverLabAssessment
         var astReading = Latest(Analyte.Ast, ValueSetUrls.Ast, o.AstUpperLimitUPerL, LabUnits.EnzymeFactor, "U/L");
         var biliReading = Latest(Analyte.Bilirubin, ValueSetUrls.BilirubinTotal, o.BilirubinUpperLimitMgPerDl, LabUnits.BilirubinFactor, "mg/dL");
 
-        var liverTests = Observations.InAny(ctx, ValueSetUrls.Alt, ValueSetUrls.Ast, ValueSetUrls.HepaticPanels)
-            .Where(x => x.When() is not null)
-            .OrderByDescending(x => x.When()!.Value.End)
-            .ToList();
+        // The latest dated liver test (the first of equally late ones) and whether any is certainly recent: one pass,
+        // where sorting a long history's thousands of results only to take the first was most of what this allocated.
+        Observation? lastTest = null;
+        var lastEnd = DateTimeOffset.MinValue;
+        var recentTest = false;
+        foreach (var test in Observations.InAny(ctx, ValueSetUrls.Alt, ValueSetUrls.Ast, ValueSetUrls.HepaticPanels))
+        {
+            if (test.When() is not { } when) continue;
+            if (lastTest is null || when.End > lastEnd) (lastTest, lastEnd) = (test, when.End);
+            recentTest = recentTest || ctx.CertainlyWithinDays(when.Start, o.LiverTestLookbackDays);
+        }
 
         return new LiverLabAssessment
         {
@@ -70,8 +77,8 @@ public sealed class LiverLabAssessment
             Ast = astReading,
             Bilirubin = biliReading,
             Unreadable = unreadable,
-            LastLiverTest = liverTests.FirstOrDefault(),
-            HasRecentLiverTest = liverTests.Any(x => ctx.CertainlyWithinDays(x.When()!.Value.Start, o.LiverTestLookbackDays)),
+            LastLiverTest = lastTest,
+            HasRecentLiverTest = recentTest,
         };
     }
 
@@ -83,7 +90,9 @@ public sealed class LiverLabAssessment
     {
         var q = obs.ValueQuantity!;
         var valueUnit = q.Code ?? q.Unit;
-        var high = obs.ReferenceRange?.Select(r => r.High).FirstOrDefault(h => h?.Value is > 0);
+        Quantity? high = null; // the first range's high above zero (indexed: no enumerator per result)
+        for (var i = 0; high is null && i < (obs.ReferenceRange?.Count ?? 0); i++)
+            if (obs.ReferenceRange![i].High is { Value: > 0 } h) high = h;
         var valueFactor = factor(valueUnit);
         if (high is not null)
         {

@@ -1,5 +1,6 @@
 using NaltrexoneFhir.Fhir.Model;
 using NaltrexoneFhir.Rules.Engine;
+using NaltrexoneFhir.Terminology;
 
 namespace NaltrexoneFhir.Rules.Clinical.Common;
 
@@ -19,18 +20,37 @@ public static class Observations
     public static IReadOnlyList<Observation> InAny(RuleContext ctx, params string[] valueSetUrls)
     {
         var index = ctx.Memo(CodeIndex.Build);
-        var sets = valueSetUrls.Select(ctx.ValueSet).ToArray();
-        var positions = new List<int>();
+        var sets = new IndexedValueSet[valueSetUrls.Length];
+        for (var s = 0; s < sets.Length; s++) sets[s] = ctx.ValueSet(valueSetUrls[s]);
+        // The position lists of the matching codings, each ascending without repeats; sized once when merged.
+        var matching = new List<List<int>>();
+        var count = 0;
         foreach (var ((system, code), at) in index.Positions)
-            if (sets.Any(vs => vs.Contains(system, code)))
-                positions.AddRange(at);
-        if (positions.Count == 0) return [];
-        positions.Sort();
+            if (ContainsAny(sets, system, code))
+            {
+                matching.Add(at);
+                count += at.Count;
+            }
+        if (count == 0) return [];
         var all = ctx.Data.Observations;
+        var positions = matching[0];
+        if (matching.Count > 1)
+        {
+            positions = new List<int>(count);
+            foreach (var at in matching) positions.AddRange(at);
+            positions.Sort();
+        }
         var result = new List<Observation>(positions.Count);
         for (var i = 0; i < positions.Count; i++)
             if (i == 0 || positions[i] != positions[i - 1]) result.Add(all[positions[i]]);
         return result;
+    }
+
+    private static bool ContainsAny(IndexedValueSet[] sets, string system, string code)
+    {
+        foreach (var set in sets)
+            if (set.Contains(system, code)) return true;
+        return false;
     }
 
     /// <summary>Positions of the observations per (system, code) of their codings.</summary>
