@@ -54,5 +54,8 @@ public sealed class PatientData
 
     public bool IsAvailable(string key) => Availability.TryGetValue(key, out var s) && s.IsAvailable;
 
-    public IEnumerable<DraftMedication> TriggerDrafts => DraftMedications.Where(d => d.IsTrigger);
+    /// <summary>The draft medications the hook is about. Made once per snapshot (rules ask for it dozens of times per call).</summary>
+    public IReadOnlyList<DraftMedication> TriggerDrafts => _triggerDrafts ??= [.. DraftMedications.Where(d => d.IsTrigger)];
+
+    private IReadOnlyList<DraftMedication>? _triggerDrafts; // a race only makes an equal list twice
 }

@@ -16,8 +16,13 @@ public sealed class RuleContext(PatientData data, DateTimeOffset now, RuleOption
 
     public IndexedValueSet ValueSet(string url) => Terminology[url];
 
-    public IEnumerable<DraftMedication> NaltrexoneTriggers => Data.TriggerDrafts.Where(d => d.Class.IsNaltrexone);
-    public IEnumerable<DraftMedication> OpioidTriggers => Data.TriggerDrafts.Where(d => d.Class.IsOpioid);
+    /// <summary>The triggering naltrexone drafts; made once per call (most rules start by asking).</summary>
+    public IReadOnlyList<DraftMedication> NaltrexoneTriggers => _naltrexoneTriggers ??= [.. Data.TriggerDrafts.Where(d => d.Class.IsNaltrexone)];
+
+    /// <summary>The triggering opioid drafts; made once per call.</summary>
+    public IReadOnlyList<DraftMedication> OpioidTriggers => _opioidTriggers ??= [.. Data.TriggerDrafts.Where(d => d.Class.IsOpioid)];
+
+    private IReadOnlyList<DraftMedication>? _naltrexoneTriggers, _opioidTriggers;
 
     /// <summary>Per-call memo for assessments several rules share (e.g. the liver-lab assessment).</summary>
     public T Memo<T>(Func<RuleContext, T> compute) where T : class
