@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using MediatR;
 using NaltrexoneFhir.Api.Hooks;
+using NaltrexoneFhir.Fhir.Model;
 using NaltrexoneFhir.Hooks;
 using NaltrexoneFhir.Persistence;
 
@@ -116,7 +117,10 @@ public sealed class AuditBehavior(
         var parts = (suggestion.Actions ?? []).Select(a =>
         {
             string? type = null, code = null;
-            if (a.Resource is { ValueKind: JsonValueKind.Object } r)
+            // The rules' own orders are models: read them there (asking for Resource would turn each into JSON).
+            if (a.ResourceModel is ServiceRequest sr) (type, code) = (sr.TypeName, FirstCode(sr.Code));
+            else if (a.ResourceModel is MedicationRequest mr) (type, code) = (mr.TypeName, FirstCode(mr.MedicationCodeableConcept));
+            else if (a.Resource is { ValueKind: JsonValueKind.Object } r)
             {
                 type = r.TryGetProperty("resourceType", out var rt) && rt.ValueKind == JsonValueKind.String ? rt.GetString() : null;
                 code = FirstCode(r, "code") ?? FirstCode(r, "medicationCodeableConcept");
@@ -126,6 +130,8 @@ public sealed class AuditBehavior(
         }).ToList();
         return parts.Count == 0 ? "no-action" : Clip(string.Join(" + ", parts), 200);
     }
+
+    private static string? FirstCode(CodeableConcept? concept) => concept?.Coding is [var first, ..] ? first.Code : null;
 
     private static string? FirstCode(JsonElement resource, string property) =>
         resource.TryGetProperty(property, out var cc) && cc.ValueKind == JsonValueKind.Object

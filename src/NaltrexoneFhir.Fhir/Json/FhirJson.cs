@@ -116,6 +116,9 @@ public static class FhirJson
 
     public static JsonElement ToElement(Resource resource) => JsonSerializer.SerializeToElement(resource, ResourceInfo);
 
+    /// <summary>Writes the resource as the next value of <paramref name="writer"/> (its own encoder escapes the text).</summary>
+    public static void Write(Utf8JsonWriter writer, Resource resource) => JsonSerializer.Serialize(writer, resource, ResourceInfo);
+
     private static JsonSerializerOptions CreateOptions(bool allowOutOfOrderResourceType)
     {
         var options = new JsonSerializerOptions(FhirJsonContext.Default.Options)

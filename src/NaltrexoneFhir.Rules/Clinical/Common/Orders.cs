@@ -29,7 +29,7 @@ public static class Orders
             ReasonCode = [new CodeableConcept { Text = reason }],
         };
         return new SuggestionSpec($"Order {label}",
-            [new CdsAction { Type = "create", Description = $"Order {label} (LOINC {loincCode}).", Resource = FhirJson.ToElement(sr) }],
+            [new CdsAction { Type = "create", Description = $"Order {label} (LOINC {loincCode}).", ResourceModel = sr }],
             recommended);
     }
 
@@ -56,7 +56,7 @@ public static class Orders
             DosageInstruction = [new Dosage { Text = "1 spray in one nostril for suspected opioid overdose; may repeat every 2–3 minutes in alternating nostrils; call emergency services.", AsNeededBoolean = true }],
         };
         return new SuggestionSpec("Prescribe naloxone nasal spray",
-            [new CdsAction { Type = "create", Description = "Prescribe naloxone nasal spray for overdose reversal.", Resource = FhirJson.ToElement(mr) }],
+            [new CdsAction { Type = "create", Description = "Prescribe naloxone nasal spray for overdose reversal.", ResourceModel = mr }],
             true);
     }
 }
