@@ -37,6 +37,22 @@ public sealed class R07OpioidFreeVerificationRuleTests
         Assert.Single(new Scenario().Draft(Fx.Draft("d1", Fx.NaltrexoneOral)).Conditions(Oud).Screens(Fx.Screen("u1", "19295-5", "Negative", 10)).Run(_rule));
 
     [Fact]
+    public void OldScreensOnly_NameTheLatest_TheFirstOfEquallyLateOnes()
+    {
+        var f = Assert.Single(new Scenario().Draft(Fx.Draft("d1", Fx.NaltrexoneOral)).Conditions(Oud)
+            .Screens(Fx.Screen("u1", "19295-5", "Negative", 40), Fx.Screen("u2", "19295-5", "Negative", 20), Fx.Screen("u3", "19295-5", "Negative", 20),
+                     Fx.Screen("u4", "19295-5", "Negative", 100)).Run(_rule));
+        Assert.Contains($"last {Fx.Day(20)}", f.Summary);
+        Assert.Contains(f.Evidence, e => e.Contains("(Observation/u2)"));
+        Assert.DoesNotContain(f.Evidence, e => e.Contains("(Observation/u3)"));
+    }
+
+    [Fact]
+    public void ARecentScreen_AnywhereInTheHistory_IsEnough() =>
+        Assert.Empty(new Scenario().Draft(Fx.Draft("d1", Fx.NaltrexoneOral)).Conditions(Oud)
+            .Screens(Fx.Screen("u1", "19295-5", "Negative", 40), Fx.Screen("u2", "19295-5", "Negative", 3), Fx.Screen("u3", "19295-5", "Negative", 90)).Run(_rule));
+
+    [Fact]
     public void AudOnly_IsSilent() =>
         Assert.Empty(new Scenario().Draft(Fx.WithReasons(Fx.Draft("d1", Fx.NaltrexoneOral), Fx.Aud)).Run(_rule));
 

@@ -1,3 +1,4 @@
+using NaltrexoneFhir.Fhir.Model;
 using NaltrexoneFhir.Fhir.Querying;
 using NaltrexoneFhir.Hooks;
 using NaltrexoneFhir.Rules.Clinical.Common;
@@ -25,9 +26,15 @@ public sealed class R07OpioidFreeVerificationRule : Rule
     public override IEnumerable<Finding> Evaluate(RuleContext ctx)
     {
         var days = ctx.Options.OpioidFreeVerificationDays;
-        var screens = UrineScreens.OpioidScreens(ctx).Where(o => o.When() is { } w).OrderByDescending(o => o.When()!.Value.End).ToList();
-        if (screens.Any(o => ctx.CertainlyWithinDays(o.When()!.Value.Start, days))) yield break;
-        var last = screens.FirstOrDefault();
+        // The latest dated screen (the first of equally late ones), in one pass: a long history has hundreds.
+        Observation? last = null;
+        var lastEnd = DateTimeOffset.MinValue;
+        foreach (var screen in UrineScreens.OpioidScreens(ctx))
+        {
+            if (screen.When() is not { } when) continue;
+            if (ctx.CertainlyWithinDays(when.Start, days)) yield break;
+            if (last is null || when.End > lastEnd) (last, lastEnd) = (screen, when.End);
+        }
         foreach (var ntx in ctx.NaltrexoneTriggers)
         {
             var oud = IndicationQueries.OudEvidence(ctx, ntx);
