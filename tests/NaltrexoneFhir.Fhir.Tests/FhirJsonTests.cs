@@ -156,4 +156,27 @@ public sealed class FhirJsonTests
             Assert.True(JsonNode.DeepEquals(JsonNode.Parse(text), JsonNode.Parse(FhirJson.Write(resource))), file);
         }
     }
+
+    /// <summary>Observation keeps its uncommon elements in a side object: they must read, write and clear as plain properties.</summary>
+    [Fact]
+    public void ObservationUncommonElements_ReadWriteAndClear_AsPlainProperties()
+    {
+        const string json = """{"resourceType":"Observation","id":"o1","status":"final","category":[{"text":"lab"}],"code":{"text":"x"},"effectivePeriod":{"start":"2026-01-01"},"effectiveInstant":"2026-01-01T10:00:00Z","valueString":"pos","valueBoolean":false,"valueInteger":0,"component":[{"valueString":"c"}]}""";
+        var o = (Observation)FhirJson.ReadResource(json);
+        Assert.Equal("lab", o.Category![0].Text);
+        Assert.Equal("2026-01-01", o.EffectivePeriod!.Start!.Value.Raw);
+        Assert.Equal("2026-01-01T10:00:00Z", o.EffectiveInstant!.Value.Raw);
+        Assert.Equal(("pos", false, 0), (o.ValueString, o.ValueBoolean, o.ValueInteger));
+        Assert.Equal("c", o.Component![0].ValueString);
+        Assert.True(JsonNode.DeepEquals(JsonNode.Parse(json), JsonNode.Parse(FhirJson.Write(o))));
+        o.ValueString = null;
+        o.ValueBoolean = null;
+        o.Category = null;
+        Assert.Equal((null, null, null, 0), (o.ValueString, o.ValueBoolean, o.Category, o.ValueInteger));
+        Assert.DoesNotContain("\"valueString\":\"pos\"", FhirJson.Write(o));
+        var empty = new Observation { ValueString = null, Component = null };
+        Assert.Equal("""{"resourceType":"Observation"}""", FhirJson.Write(empty));
+        empty.ValueInteger = 3;
+        Assert.Equal(3, empty.ValueInteger);
+    }
 }

@@ -107,26 +107,51 @@ public sealed record MedicationIngredient : Element
     public Ratio? Strength { get; set; }
 }
 
+/// <remarks>
+/// The elements a result rarely has (or the rules' reader never keeps) live in one side object, made on the first
+/// non-null set: a long history's thousands of lab results each carried ~80 bytes of empty fields (BENCHMARKS.md,
+/// session 9). They read and write as ordinary properties.
+/// </remarks>
 public sealed class Observation : Resource
 {
+    private Uncommon? _uncommon;
+
     protected override string TypeNameCore => "Observation";
     public string? Status { get; set; }
     /// <summary>Null when read for the rules by <c>FhirFastReader</c>, which skips it (<c>FhirFastReader.NotRead</c>): no rule may read it.</summary>
-    public IReadOnlyList<CodeableConcept>? Category { get; set; }
+    public IReadOnlyList<CodeableConcept>? Category { get => _uncommon?.Category; set => Set(value, static (u, v) => u.Category = v); }
     public CodeableConcept? Code { get; set; }
     public Reference? Subject { get; set; }
     public FhirDateTime? EffectiveDateTime { get; set; }
-    public Period? EffectivePeriod { get; set; }
-    public FhirDateTime? EffectiveInstant { get; set; }
+    public Period? EffectivePeriod { get => _uncommon?.EffectivePeriod; set => Set(value, static (u, v) => u.EffectivePeriod = v); }
+    public FhirDateTime? EffectiveInstant { get => _uncommon?.EffectiveInstant; set => Set(value, static (u, v) => u.EffectiveInstant = v); }
     public FhirDateTime? Issued { get; set; }
     public Quantity? ValueQuantity { get; set; }
     public CodeableConcept? ValueCodeableConcept { get; set; }
-    public string? ValueString { get; set; }
-    public bool? ValueBoolean { get; set; }
-    public int? ValueInteger { get; set; }
+    public string? ValueString { get => _uncommon?.ValueString; set => Set(value, static (u, v) => u.ValueString = v); }
+    public bool? ValueBoolean { get => _uncommon?.ValueBoolean; set => Set(value, static (u, v) => u.ValueBoolean = v); }
+    public int? ValueInteger { get => _uncommon?.ValueInteger; set => Set(value, static (u, v) => u.ValueInteger = v); }
     public IReadOnlyList<CodeableConcept>? Interpretation { get; set; }
     public IReadOnlyList<ReferenceRange>? ReferenceRange { get; set; }
-    public IReadOnlyList<ObservationComponent>? Component { get; set; }
+    public IReadOnlyList<ObservationComponent>? Component { get => _uncommon?.Component; set => Set(value, static (u, v) => u.Component = v); }
+
+    /// <summary>Sets an uncommon element; null is stored only where the side object already exists (null is its default).</summary>
+    private void Set<T>(T value, Action<Uncommon, T> set)
+    {
+        if (value is null && _uncommon is null) return;
+        set(_uncommon ??= new Uncommon(), value);
+    }
+
+    private sealed class Uncommon
+    {
+        public IReadOnlyList<CodeableConcept>? Category;
+        public Period? EffectivePeriod;
+        public FhirDateTime? EffectiveInstant;
+        public string? ValueString;
+        public bool? ValueBoolean;
+        public int? ValueInteger;
+        public IReadOnlyList<ObservationComponent>? Component;
+    }
 }
 
 public sealed record ReferenceRange : Element
