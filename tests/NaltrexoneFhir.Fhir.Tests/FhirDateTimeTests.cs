@@ -99,4 +99,55 @@ public sealed class FhirDateTimeTests
         Assert.Equal(new FhirDateTime("2026-11-02"), new FhirDateTime("2026-11-02"));
         Assert.NotEqual(new FhirDateTime("2026-11-02T00:00:00Z"), new FhirDateTime("2026-11-02"));
     }
+
+    /// <summary>A canonical value read from UTF-8 keeps no text: it must be indistinguishable from the same text read as a string.</summary>
+    [Theory]
+    [InlineData("2026-11-02")]
+    [InlineData("2024-02-29")]
+    [InlineData("0001-01-01")]
+    [InlineData("9998-12-31")]
+    [InlineData("2026-11-02T10:00:00Z")]
+    [InlineData("2026-12-31T23:59:59Z")]
+    [InlineData("2026-01-01T00:00:00Z")]
+    public void CanonicalFromUtf8_IsTheSameValue_AsFromText(string text)
+    {
+        Assert.True(FhirDateTime.TryParseCanonical(System.Text.Encoding.ASCII.GetBytes(text), out var fast));
+        var slow = new FhirDateTime(text);
+        Assert.Equal(slow, fast);
+        Assert.Equal(fast, slow);
+        Assert.Equal(slow.GetHashCode(), fast.GetHashCode());
+        Assert.Equal((slow.Raw, slow.Precision, slow.Start, slow.End, slow.IsValid, slow.DisplayDate, slow.ToString()),
+                     (fast.Raw, fast.Precision, fast.Start, fast.End, fast.IsValid, fast.DisplayDate, fast.ToString()));
+        Assert.NotEqual(new FhirDateTime(text.Length == 10 ? "2026-11-03" : "2026-11-02T10:00:01Z"), fast);
+    }
+
+    /// <summary>Anything else is left to the string path, which decides exactly as before.</summary>
+    [Theory]
+    [InlineData("2026-11-02T10:00:00.5Z")]
+    [InlineData("2026-11-02T10:00:00+01:00")]
+    [InlineData("2026-11-02T10:00Z")]
+    [InlineData("2026-11-02T10:00:00z")]
+    [InlineData("2026-11-02 10:00:00Z")]
+    [InlineData("2026-02-30")]
+    [InlineData("2026-13-01")]
+    [InlineData("2026-11-02T24:00:00Z")]
+    [InlineData("2026-11-02T10:60:00Z")]
+    [InlineData("2026-11-02T10:00:60Z")]
+    [InlineData("9999-12-31")]
+    [InlineData("0000-01-01")]
+    [InlineData("2026-1-02")]
+    [InlineData("2026/11/02")]
+    [InlineData("2026-11")]
+    [InlineData("2026-11-0x")]
+    [InlineData("")]
+    public void NonCanonicalText_IsDeclined(string text) =>
+        Assert.False(FhirDateTime.TryParseCanonical(System.Text.Encoding.ASCII.GetBytes(text), out _));
+
+    [Fact]
+    public void Default_StillHasNoText_AndDiffersFromEmpty()
+    {
+        Assert.Null(default(FhirDateTime).Raw);
+        Assert.NotEqual(default, new FhirDateTime(""));
+        Assert.Equal(default(FhirDateTime), default(FhirDateTime));
+    }
 }

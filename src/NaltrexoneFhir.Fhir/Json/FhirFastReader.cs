@@ -217,7 +217,11 @@ public static partial class FhirFastReader
         return !r.ValueIsEscaped && Utf8StringCache.Get(r.ValueSpan) is { } shared ? shared : r.GetString()!;
     }
 
-    private static FhirDateTime Date(ref Utf8JsonReader r) => new(Str(ref r));
+    /// <summary>A date; the canonical shapes are read straight from the bytes, keeping no string (FhirDateTime.TryParseCanonical).</summary>
+    private static FhirDateTime Date(ref Utf8JsonReader r) =>
+        r.TokenType == JsonTokenType.String && !r.ValueIsEscaped && FhirDateTime.TryParseCanonical(r.ValueSpan, out var canonical)
+            ? canonical
+            : new(Str(ref r));
 
     private static bool Bool(ref Utf8JsonReader r)
     {
