@@ -1,4 +1,3 @@
-using NaltrexoneFhir.Fhir.Json;
 using NaltrexoneFhir.Fhir.Model;
 using NaltrexoneFhir.Fhir.Querying;
 using NaltrexoneFhir.Hooks;
