@@ -803,11 +803,7 @@ public static partial class FhirFastReader
         string? text = null;
         while (NextProperty(ref r, out var n))
         {
-            if (Is(n, "coding"u8))
-            {
-                coding = ReadItems(ref r, ReadCoding, out only);
-                if (coding is not null) only = null; // a later "coding" (duplicate key) replaces an earlier one
-            }
+            if (Is(n, "coding"u8)) coding = ReadItems(ref r, ReadCoding, out only); // sets both: a later key replaces all of an earlier one
             else if (Is(n, "text"u8)) text = Str(ref r);
             else SkipUnknown(ref r, n);
         }

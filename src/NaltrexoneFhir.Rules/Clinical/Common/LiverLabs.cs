@@ -59,26 +59,15 @@ public sealed class LiverLabAssessment
         var astReading = Latest(Analyte.Ast, ValueSetUrls.Ast, o.AstUpperLimitUPerL, LabUnits.EnzymeFactor, "U/L");
         var biliReading = Latest(Analyte.Bilirubin, ValueSetUrls.BilirubinTotal, o.BilirubinUpperLimitMgPerDl, LabUnits.BilirubinFactor, "mg/dL");
 
-        // The latest dated liver test (the first of equally late ones) and whether any is certainly recent: one pass,
-        // where sorting a long history's thousands of results only to take the first was most of what this allocated.
-        Observation? lastTest = null;
-        var lastEnd = DateTimeOffset.MinValue;
-        var recentTest = false;
-        foreach (var test in Observations.InAny(ctx, ValueSetUrls.Alt, ValueSetUrls.Ast, ValueSetUrls.HepaticPanels))
-        {
-            if (test.When() is not { } when) continue;
-            if (lastTest is null || when.End > lastEnd) (lastTest, lastEnd) = (test, when.End);
-            recentTest = recentTest || ctx.CertainlyWithinDays(when.Start, o.LiverTestLookbackDays);
-        }
-
+        var liverTests = Observations.InAny(ctx, ValueSetUrls.Alt, ValueSetUrls.Ast, ValueSetUrls.HepaticPanels);
         return new LiverLabAssessment
         {
             Alt = altReading,
             Ast = astReading,
             Bilirubin = biliReading,
             Unreadable = unreadable,
-            LastLiverTest = lastTest,
-            HasRecentLiverTest = recentTest,
+            LastLiverTest = Observations.Latest(liverTests),
+            HasRecentLiverTest = liverTests.Any(x => x.When() is { } w && ctx.CertainlyWithinDays(w.Start, o.LiverTestLookbackDays)),
         };
     }
 

@@ -1,4 +1,5 @@
 using NaltrexoneFhir.Fhir.Model;
+using NaltrexoneFhir.Fhir.Querying;
 using NaltrexoneFhir.Rules.Engine;
 using NaltrexoneFhir.Terminology;
 
@@ -44,6 +45,20 @@ public static class Observations
         for (var i = 0; i < positions.Count; i++)
             if (i == 0 || positions[i] != positions[i - 1]) result.Add(all[positions[i]]);
         return result;
+    }
+
+    /// <summary>
+    /// The latest dated observation by the end of its time, the first of equally late ones (what a stable sort, newest
+    /// first, puts first); null when none is dated. One pass: a long history has thousands.
+    /// </summary>
+    public static Observation? Latest(IReadOnlyList<Observation> observations)
+    {
+        Observation? latest = null;
+        var latestEnd = DateTimeOffset.MinValue;
+        for (var i = 0; i < observations.Count; i++)
+            if (observations[i].When() is { } when && (latest is null || when.End > latestEnd))
+                (latest, latestEnd) = (observations[i], when.End);
+        return latest;
     }
 
     private static bool ContainsAny(IndexedValueSet[] sets, string system, string code)

@@ -1,4 +1,3 @@
-using NaltrexoneFhir.Fhir.Model;
 using NaltrexoneFhir.Fhir.Querying;
 using NaltrexoneFhir.Hooks;
 using NaltrexoneFhir.Rules.Clinical.Common;
@@ -26,15 +25,9 @@ public sealed class R07OpioidFreeVerificationRule : Rule
     public override IEnumerable<Finding> Evaluate(RuleContext ctx)
     {
         var days = ctx.Options.OpioidFreeVerificationDays;
-        // The latest dated screen (the first of equally late ones), in one pass: a long history has hundreds.
-        Observation? last = null;
-        var lastEnd = DateTimeOffset.MinValue;
-        foreach (var screen in UrineScreens.OpioidScreens(ctx))
-        {
-            if (screen.When() is not { } when) continue;
-            if (ctx.CertainlyWithinDays(when.Start, days)) yield break;
-            if (last is null || when.End > lastEnd) (last, lastEnd) = (screen, when.End);
-        }
+        var screens = UrineScreens.OpioidScreens(ctx);
+        if (screens.Any(o => o.When() is { } w && ctx.CertainlyWithinDays(w.Start, days))) yield break;
+        var last = Observations.Latest(screens);
         foreach (var ntx in ctx.NaltrexoneTriggers)
         {
             var oud = IndicationQueries.OudEvidence(ctx, ntx);

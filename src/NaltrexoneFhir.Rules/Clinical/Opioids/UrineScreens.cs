@@ -8,7 +8,7 @@ namespace NaltrexoneFhir.Rules.Clinical.Opioids;
 /// <summary>Reads qualitative urine screen results: negative wording is checked first ("not detected" contains "detected").</summary>
 public static class UrineScreens
 {
-    public static IEnumerable<Observation> OpioidScreens(RuleContext ctx)
+    public static IReadOnlyList<Observation> OpioidScreens(RuleContext ctx)
     {
         return Common.Observations.In(ctx, ValueSetUrls.UrineOpioidScreens);
     }
