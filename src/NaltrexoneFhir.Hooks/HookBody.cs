@@ -156,7 +156,8 @@ public sealed class HookBody : IDisposable
                 r.Skip();
                 continue;
             }
-            members = new Dictionary<string, RawJson>(StringComparer.Ordinal);
+            // Sized for the keys the service knows (what an EHR sends): grown from empty it was three tables of 56-byte entries.
+            members = new Dictionary<string, RawJson>(readAhead?.Count ?? 0, StringComparer.Ordinal);
             start = offset + (int)r.TokenStartIndex;
             while (r.Read() && r.TokenType == JsonTokenType.PropertyName)
             {

@@ -182,6 +182,14 @@ public sealed class ValueSetIndex
         _membership = new ValueSetMembership(ordered);
     }
 
+    /// <summary>
+    /// A medication classifier over this index, made once (it resolves its nine value sets when built; a rule that
+    /// built its own per call paid that on every call).
+    /// </summary>
+    public MedicationClassifier Medications => _medications ??= new MedicationClassifier(this);
+
+    private MedicationClassifier? _medications;
+
     /// <summary>The position of a value set in the masks of <see cref="SetsContainingAny"/> and <see cref="SetsMatchingText"/>.</summary>
     public int OrdinalOf(string url) =>
         _ordinals.TryGetValue(url, out var ordinal) ? ordinal : throw new KeyNotFoundException($"Value set '{url}' is not loaded.");

@@ -134,17 +134,20 @@ if (mode == "rules")
 }
 if (mode == "rate")
 {
-    // Open-loop latency against a running service: -- rate <url> <requests per second> [seconds] (typical body).
+    // Open-loop latency against a running service: -- rate <url> <requests per second> [seconds] [--dump FILE] (typical body).
     var inv = System.Globalization.CultureInfo.InvariantCulture;
     if (positional.Length < 3 || !Uri.TryCreate(positional[1], UriKind.Absolute, out var url) || url.Scheme != Uri.UriSchemeHttp
         || !double.TryParse(positional[2], inv, out var rps) || rps <= 0
         || !double.TryParse(positional.ElementAtOrDefault(3) ?? "20", inv, out var secs) || secs <= 0)
     {
-        Console.Error.WriteLine("Usage: -- rate <http://host:port/path> <requests per second, > 0> [seconds, > 0; default 20]");
+        Console.Error.WriteLine("Usage: -- rate <http://host:port/path> <requests per second, > 0> [seconds, > 0; default 20] [--dump FILE]");
         return 2;
     }
     var result = OpenLoopClient.Run("rate", url, SyntheticPatient.OrderSign(PatientShape.Typical), rps, TimeSpan.FromSeconds(secs), 32);
     Console.WriteLine($"{result.Requests} requests, {result.Errors} errors, {result.RequestsPerSecond:0} req/s; {result.Latency}; client CPU {OpenLoopClient.ClientCpu.TotalSeconds / secs:P0} of a core");
+    // --dump FILE: one line per request, "due_ms latency_ms", to see when the slow ones happened.
+    if (Option("--dump") is { } dump)
+        File.WriteAllLines(dump, OpenLoopClient.LastRun.Select(r => FormattableString.Invariant($"{r.DueMs:0.000} {r.LatencyMs:0.000}")));
     return result.Errors > 0 ? 1 : 0;
 }
 if (mode == "audit")

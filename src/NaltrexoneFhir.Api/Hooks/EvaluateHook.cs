@@ -50,7 +50,7 @@ public static class EvaluateHook
             var hook = request.Bound.Request!;
             var ruleOptions = options.Value;
             var trigger = new TriggerContext(hook.Hook, builder.ClassifyDrafts(hook));
-            var triggered = engine.Triggered(trigger, ruleOptions).ToList();
+            var triggered = engine.Triggered(trigger, ruleOptions);
             var needed = RuleEngine.NeededKeys(triggered).Select(k => keys[k]).ToList();
 
             var load = await dataSource.LoadAsync(hook, needed, cancellationToken);

@@ -32,20 +32,23 @@ public static class CardComposer
 
     private static Card ComposeCard(IReadOnlyList<Finding> findings, Func<Guid> newId)
     {
-        // Plain loops and sets (first occurrence wins, in the findings' order): every card of every call is composed
-        // here, and the LINQ version of the same cost about 2 % of a typical call's CPU (BENCHMARKS.md, session 8).
+        // Plain index loops and small first-occurrence sets (in the findings' order): every card of every call is
+        // composed here; the LINQ version of the same cost about 2 % of a typical call's CPU (BENCHMARKS.md, session 8),
+        // and hash sets and list enumerators were most of what composing still allocated (session 10).
         var top = findings[0];
         var sources = new List<ClinicalSource>();
-        var sourceUrls = new HashSet<string>(StringComparer.Ordinal);
-        var detail = new StringBuilder(1024);
+        var sourceUrls = new FirstSeen();
+        var detail = t_detail?.Clear() ?? new StringBuilder(1024);
+        t_detail = null;
         detail.Append("**Findings**\n\n");
-        var evidence = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var f in findings)
+        var evidence = new FirstSeen();
+        for (var i = 0; i < findings.Count; i++)
         {
-            foreach (var s in f.Sources)
-                if (sourceUrls.Add(s.Url)) sources.Add(s);
-            foreach (var e in f.Evidence)
-                if (evidence.Add(e)) detail.Append("- ").Append(e).Append(" *(").Append(f.RuleId).Append(")*\n");
+            var f = findings[i];
+            for (var j = 0; j < f.Sources.Count; j++)
+                if (sourceUrls.Add(f.Sources[j].Url)) sources.Add(f.Sources[j]);
+            for (var j = 0; j < f.Evidence.Count; j++)
+                if (evidence.Add(f.Evidence[j])) detail.Append("- ").Append(f.Evidence[j]).Append(" *(").Append(f.RuleId).Append(")*\n");
         }
         AppendSection(detail, "\n**What to do**\n\n", findings, static f => f.Actions);
         AppendSection(detail, "\n**Notes**\n\n", findings, static f => f.Notes);
@@ -55,20 +58,21 @@ public static class CardComposer
         if (findings.Count > 1)
         {
             detail.Append("\n\n*Rules: ");
-            var ruleIds = new HashSet<string>(StringComparer.Ordinal);
-            foreach (var f in findings)
-                if (ruleIds.Add(f.RuleId)) detail.Append(ruleIds.Count == 1 ? "" : ", ").Append(f.RuleId);
+            var ruleIds = new FirstSeen();
+            for (var i = 0; i < findings.Count; i++)
+                if (ruleIds.Add(findings[i].RuleId)) detail.Append(ruleIds.Count == 1 ? "" : ", ").Append(findings[i].RuleId);
             detail.Append('*');
         }
 
         // Suggestions are alternatives (remove the order, or order a test): at-most-one, and then at most one may be
         // recommended (cds-resp-1) — the first recommended one, from the strongest finding.
         var suggestions = new List<Suggestion>();
-        var labels = new HashSet<string>(StringComparer.Ordinal);
+        var labels = new FirstSeen();
         var recommendedGiven = false;
-        foreach (var f in findings)
-            foreach (var spec in f.Suggestions)
+        for (var i = 0; i < findings.Count; i++)
+            for (var j = 0; j < findings[i].Suggestions.Count; j++)
             {
+                var spec = findings[i].Suggestions[j];
                 if (!labels.Add(spec.Label)) continue;
                 var recommended = spec.IsRecommended && !recommendedGiven;
                 recommendedGiven |= recommended;
@@ -85,7 +89,7 @@ public static class CardComposer
         {
             Uuid = newId().ToString(),
             Summary = Shorten(top.Summary),
-            Detail = detail.ToString(),
+            Detail = Release(detail),
             Indicator = top.Indicator,
             Source = new CardSource
             {
@@ -99,18 +103,59 @@ public static class CardComposer
         };
     }
 
+    /// <summary>
+    /// One detail builder kept per thread (as the BCL's internal StringBuilderCache does): its 2 KB buffer was the
+    /// largest single allocation of composing a card.
+    /// </summary>
+    [ThreadStatic] private static StringBuilder? t_detail;
+
+    private static string Release(StringBuilder detail)
+    {
+        var text = detail.ToString();
+        if (detail.Capacity <= 8 * 1024) t_detail = detail;
+        return text;
+    }
+
     /// <summary>A markdown list of the findings' distinct lines (first occurrence order) under a heading, if any.</summary>
     private static void AppendSection(StringBuilder detail, string heading, IReadOnlyList<Finding> findings, Func<Finding, IReadOnlyList<string>> lines)
     {
-        HashSet<string>? seen = null;
-        foreach (var f in findings)
-            foreach (var line in lines(f))
+        FirstSeen? seen = null;
+        for (var i = 0; i < findings.Count; i++)
+        {
+            var of = lines(findings[i]);
+            for (var j = 0; j < of.Count; j++)
             {
-                seen ??= new HashSet<string>(StringComparer.Ordinal);
-                if (!seen.Add(line)) continue;
+                seen ??= new FirstSeen();
+                if (!seen.Add(of[j])) continue;
                 if (seen.Count == 1) detail.Append(heading);
-                detail.Append("- ").Append(line).Append('\n');
+                detail.Append("- ").Append(of[j]).Append('\n');
             }
+        }
+    }
+
+    /// <summary>
+    /// Which strings (ordinal) were seen: a list while small — a card has a handful of lines, rule ids and labels, for
+    /// which a hash set's buckets and entries cost more than comparing — and a hash set beyond that, so a card built
+    /// from hundreds of lines stays linear.
+    /// </summary>
+    private sealed class FirstSeen
+    {
+        private const int ListLimit = 16;
+        private readonly List<string> _few = new(4);
+        private HashSet<string>? _many;
+
+        public int Count => _many?.Count ?? _few.Count;
+
+        /// <summary>True the first time <paramref name="value"/> is added.</summary>
+        public bool Add(string value)
+        {
+            if (_many is not null) return _many.Add(value);
+            foreach (var seen in _few)
+                if (string.Equals(seen, value, StringComparison.Ordinal)) return false;
+            _few.Add(value);
+            if (_few.Count > ListLimit) _many = new HashSet<string>(_few, StringComparer.Ordinal);
+            return true;
+        }
     }
 
     public static string Shorten(string summary) =>

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using NaltrexoneFhir.Hooks;
 
 namespace NaltrexoneFhir.Rules.Engine;
@@ -31,28 +32,37 @@ public static class OverrideReasons
     public static readonly CdsCoding SurgeryNotPlanned = new(System, "surgery-not-planned", "The surgery is cancelled or not planned in this window");
     public static readonly CdsCoding RationaleDocumented = new(System, "rationale-documented", "Rationale and informed consent documented");
 
-    public static IReadOnlyList<CdsCoding> For(string concern) => concern switch
-    {
-        Concerns.OpioidCoprescription => [OpioidStopped, MonitoredSetting, BenefitOutweighsRisk, DataOutdated],
-        Concerns.RecentOpioidUse => [OpioidFreeConfirmed, MonitoredSetting, DataOutdated],
-        Concerns.OpioidFreeVerification => [OpioidFreeConfirmed, AlreadyOrdered],
-        Concerns.Hepatotoxicity => [BenefitOutweighsRisk, SpecialistApproved, WillMonitor, DataOutdated],
-        Concerns.MissingBaselineLft => [AlreadyOrdered, WillMonitor, NotApplicable],
-        Concerns.UnclassifiedMedication or Concerns.LabUnitUnrecognized or Concerns.DataUnavailable => [NotApplicable, WillMonitor],
-        Concerns.OpioidAntidiarrhealInteraction => [BenefitOutweighsRisk, WillMonitor, NotApplicable],
-        Concerns.OverdoseRisk => [NaloxoneOnHand, OverdoseCounselled, NotApplicable],
-        Concerns.DoseAboveRecommended => [SupervisedSchedule, SpecialistApproved, WillMonitor],
-        Concerns.DoseIndicationMismatch => [DoseIntended, PreviouslyTolerated, SpecialistApproved],
-        Concerns.DoseNotComputable => [DoseCheckedManually, NotApplicable],
-        Concerns.Pregnancy => [NotPregnant, BenefitOutweighsRisk, SpecialistApproved],
-        Concerns.RenalImpairment => [WillMonitor, BenefitOutweighsRisk, DataOutdated],
-        Concerns.DepressionSuicidality => [MentalHealthFollowUp, WillMonitor, DataOutdated],
-        Concerns.Pediatric => [SpecialistApproved, BenefitOutweighsRisk],
-        Concerns.Allergy => [ToleratedBefore, NotAnAllergy, DataOutdated],
-        Concerns.DuplicateTherapy => [SwitchingProduct, DataOutdated, SpecialistApproved],
-        Concerns.SeizureRisk => [BenefitOutweighsRisk, SpecialistApproved, WillMonitor],
-        Concerns.PlannedSurgery => [SurgeryTeamAware, SurgeryNotPlanned, DataOutdated],
-        Concerns.OffLabelIndication => [RationaleDocumented, SpecialistApproved],
-        _ => [BenefitOutweighsRisk, WillMonitor, NotApplicable],
-    };
+    /// <summary>The reasons offered for a concern's card (shared read-only lists, made once: every card asks).</summary>
+    public static IReadOnlyList<CdsCoding> For(string concern) => ByConcern.TryGetValue(concern, out var reasons) ? reasons : Default;
+
+    private static readonly IReadOnlyList<CdsCoding> Default = Reasons(BenefitOutweighsRisk, WillMonitor, NotApplicable);
+
+    private static readonly FrozenDictionary<string, IReadOnlyList<CdsCoding>> ByConcern =
+        new Dictionary<string, IReadOnlyList<CdsCoding>>
+        {
+            [Concerns.OpioidCoprescription] = Reasons(OpioidStopped, MonitoredSetting, BenefitOutweighsRisk, DataOutdated),
+            [Concerns.RecentOpioidUse] = Reasons(OpioidFreeConfirmed, MonitoredSetting, DataOutdated),
+            [Concerns.OpioidFreeVerification] = Reasons(OpioidFreeConfirmed, AlreadyOrdered),
+            [Concerns.Hepatotoxicity] = Reasons(BenefitOutweighsRisk, SpecialistApproved, WillMonitor, DataOutdated),
+            [Concerns.MissingBaselineLft] = Reasons(AlreadyOrdered, WillMonitor, NotApplicable),
+            [Concerns.UnclassifiedMedication] = Reasons(NotApplicable, WillMonitor),
+            [Concerns.LabUnitUnrecognized] = Reasons(NotApplicable, WillMonitor),
+            [Concerns.DataUnavailable] = Reasons(NotApplicable, WillMonitor),
+            [Concerns.OpioidAntidiarrhealInteraction] = Reasons(BenefitOutweighsRisk, WillMonitor, NotApplicable),
+            [Concerns.OverdoseRisk] = Reasons(NaloxoneOnHand, OverdoseCounselled, NotApplicable),
+            [Concerns.DoseAboveRecommended] = Reasons(SupervisedSchedule, SpecialistApproved, WillMonitor),
+            [Concerns.DoseIndicationMismatch] = Reasons(DoseIntended, PreviouslyTolerated, SpecialistApproved),
+            [Concerns.DoseNotComputable] = Reasons(DoseCheckedManually, NotApplicable),
+            [Concerns.Pregnancy] = Reasons(NotPregnant, BenefitOutweighsRisk, SpecialistApproved),
+            [Concerns.RenalImpairment] = Reasons(WillMonitor, BenefitOutweighsRisk, DataOutdated),
+            [Concerns.DepressionSuicidality] = Reasons(MentalHealthFollowUp, WillMonitor, DataOutdated),
+            [Concerns.Pediatric] = Reasons(SpecialistApproved, BenefitOutweighsRisk),
+            [Concerns.Allergy] = Reasons(ToleratedBefore, NotAnAllergy, DataOutdated),
+            [Concerns.DuplicateTherapy] = Reasons(SwitchingProduct, DataOutdated, SpecialistApproved),
+            [Concerns.SeizureRisk] = Reasons(BenefitOutweighsRisk, SpecialistApproved, WillMonitor),
+            [Concerns.PlannedSurgery] = Reasons(SurgeryTeamAware, SurgeryNotPlanned, DataOutdated),
+            [Concerns.OffLabelIndication] = Reasons(RationaleDocumented, SpecialistApproved),
+        }.ToFrozenDictionary(StringComparer.Ordinal);
+
+    private static IReadOnlyList<CdsCoding> Reasons(params CdsCoding[] reasons) => Array.AsReadOnly(reasons);
 }

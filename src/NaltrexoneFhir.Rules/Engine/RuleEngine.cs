@@ -13,34 +13,47 @@ public sealed class RuleEngine(IEnumerable<IRule> rules)
     public IEnumerable<IRule> ForHook(string hook, RuleOptions options) =>
         Rules.Where(r => r.Hooks.Contains(hook) && options.IsEnabled(r.Id));
 
-    /// <summary>The enabled rules of the hook that the draft orders make relevant.</summary>
-    public IEnumerable<IRule> Triggered(TriggerContext trigger, RuleOptions options) =>
-        ForHook(trigger.Hook, options).Where(r => r.IsTriggered(trigger));
+    /// <summary>The enabled rules of the hook that the draft orders make relevant, in catalogue order.</summary>
+    /// <remarks>A plain loop into a list sized for the catalogue: every hook call asks once (the LINQ version's chained
+    /// predicates and list growth were measurable per call, BENCHMARKS.md, session 10).</remarks>
+    public IReadOnlyList<IRule> Triggered(TriggerContext trigger, RuleOptions options)
+    {
+        var triggered = new List<IRule>(Rules.Count);
+        foreach (var r in Rules)
+            if (r.Hooks.Contains(trigger.Hook) && options.IsEnabled(r.Id) && r.IsTriggered(trigger))
+                triggered.Add(r);
+        return triggered;
+    }
 
     /// <summary>The prefetch keys the triggered rules need, in catalogue order.</summary>
     public IReadOnlyList<string> NeededKeys(TriggerContext trigger, RuleOptions options) =>
-        NeededKeys(Triggered(trigger, options).ToList());
+        NeededKeys(Triggered(trigger, options));
 
     /// <summary>The prefetch keys <paramref name="triggered"/> (from <see cref="Triggered"/>) need, in catalogue order.</summary>
     public static IReadOnlyList<string> NeededKeys(IReadOnlyList<IRule> triggered)
     {
+        // Index loops: foreach over an IReadOnlyList allocates an enumerator per list (one per rule, per call).
         var keys = new List<string>();
-        foreach (var rule in triggered)
-            foreach (var key in rule.Needs)
-                if (!keys.Contains(key)) keys.Add(key);
+        for (var r = 0; r < triggered.Count; r++)
+        {
+            var needs = triggered[r].Needs;
+            for (var k = 0; k < needs.Count; k++)
+                if (!keys.Contains(needs[k])) keys.Add(needs[k]);
+        }
         return keys;
     }
 
     public Evaluation Evaluate(RuleContext context, TriggerContext trigger) =>
-        Evaluate(context, Triggered(trigger, context.Options).ToList());
+        Evaluate(context, Triggered(trigger, context.Options));
 
     /// <summary>Evaluates <paramref name="triggered"/> (from <see cref="Triggered"/>, computed once per call by the caller).</summary>
     public static Evaluation Evaluate(RuleContext context, IReadOnlyList<IRule> triggered)
     {
         var findings = new List<Finding>();
         var failed = new List<string>();
-        foreach (var rule in triggered)
+        for (var i = 0; i < triggered.Count; i++)
         {
+            var rule = triggered[i];
             // A rule whose data is unavailable is skipped; the caller reports it (412 or a data-unavailable card).
             if (!AllAvailable(rule, context)) continue;
             try
@@ -57,8 +70,9 @@ public sealed class RuleEngine(IEnumerable<IRule> rules)
 
     private static bool AllAvailable(IRule rule, RuleContext context)
     {
-        foreach (var key in rule.Needs)
-            if (!context.Data.IsAvailable(key)) return false;
+        var needs = rule.Needs;
+        for (var k = 0; k < needs.Count; k++)
+            if (!context.Data.IsAvailable(needs[k])) return false;
         return true;
     }
 }

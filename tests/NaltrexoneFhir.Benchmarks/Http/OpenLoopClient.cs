@@ -45,9 +45,16 @@ public static class OpenLoopClient
         foreach (var t in threads) t.Start();
         foreach (var t in threads) t.Join();
         ClientCpu = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
+        LastRun = [.. latencies.Select((l, i) => (i * interval * 1000 / Stopwatch.Frequency, l < 0 ? -1 : l * 1000.0 / Stopwatch.Frequency))];
         var ok = latencies.Where(l => l >= 0).ToList();
         return new LoadResult(target, "open-loop client (raw sockets)", $"fixed rate {rate:0} req/s", connections, total / rate, total, total - ok.Count, Latency.FromTicks(ok));
     }
+
+    /// <summary>
+    /// Every request of the last <see cref="Run"/>: when it was due (ms after the start) and its latency (ms; −1 for an
+    /// error). For finding what the slow ones have in common, e.g. whether they come in bursts (`rate … --dump`).
+    /// </summary>
+    public static (double DueMs, double LatencyMs)[] LastRun { get; private set; } = [];
 
     /// <summary>The client's own CPU time during the last <see cref="Run"/> (reported beside the figures).</summary>
     public static TimeSpan ClientCpu { get; private set; }

@@ -82,4 +82,45 @@ public sealed class CardComposerTests
         Assert.Null(card.Suggestions);
         Assert.Null(card.SelectionBehavior);
     }
+
+    [Fact]
+    public void ManyLines_EachOnce_InFirstOccurrenceOrder_BeyondTheSmallSetLimit()
+    {
+        // 40 distinct lines (past the composer's 16-line small set), every one repeated by a second finding, and the
+        // early ones again after the switch: each must appear exactly once, in the order first seen.
+        var lines = Enumerable.Range(1, 40).Select(i => $"line {i}").ToList();
+        var findings = new[]
+        {
+            Finding("R01", Indicators.Warning, weight: 1) with { Evidence = lines, Actions = lines },
+            Finding("R02", Indicators.Info) with { Evidence = [.. lines.AsEnumerable().Reverse()], Actions = [.. lines.Take(5)] },
+        };
+        var card = Assert.Single(CardComposer.Compose(findings));
+        var evidence = card.Detail!.Split('\n').Where(l => l.StartsWith("- line ", StringComparison.Ordinal) && l.EndsWith("*(R01)*", StringComparison.Ordinal)).ToList();
+        Assert.Equal(lines.Select(l => $"- {l} *(R01)*"), evidence);
+        Assert.DoesNotContain("*(R02)*", card.Detail);
+        var actions = card.Detail!.Split("**What to do**\n\n")[1].Split("\n\n")[0].Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(lines.Select(l => $"- {l}"), actions);
+    }
+
+    [Fact]
+    public void CardsComposedOneAfterAnother_EachHasOnlyItsOwnDetail()
+    {
+        // The composer reuses one detail builder per thread: nothing of an earlier card may leak into a later one.
+        var first = Assert.Single(CardComposer.Compose([Finding("R01", Indicators.Info) with { Evidence = [new string('x', 5000)] }]));
+        var second = Assert.Single(CardComposer.Compose([Finding("R02", Indicators.Info) with { Evidence = ["short"] }]));
+        Assert.Contains(new string('x', 5000), first.Detail);
+        Assert.Equal("**Findings**\n\n- short *(R02)*\n\n**Sources**: [Source A](https://example.org/a)", second.Detail);
+    }
+
+    [Fact]
+    public void OverrideReasons_AreSharedButReadOnly()
+    {
+        var reasons = OverrideReasons.For(Concerns.Hepatotoxicity);
+        Assert.Same(reasons, OverrideReasons.For(Concerns.Hepatotoxicity));
+        Assert.Equal(new[] { "benefit-outweighs-risk", "specialist-approved", "will-monitor", "data-outdated" }, reasons.Select(r => r.Code));
+        Assert.IsNotType<CdsCoding[]>(reasons);
+        Assert.Throws<NotSupportedException>(() => ((IList<CdsCoding>)reasons)[0] = OverrideReasons.NotApplicable);
+        Assert.Equal(new[] { "benefit-outweighs-risk", "will-monitor", "not-applicable" }, OverrideReasons.For("no-such-concern").Select(r => r.Code));
+        Assert.Equal(new[] { "not-applicable", "will-monitor" }, OverrideReasons.For(Concerns.DataUnavailable).Select(r => r.Code));
+    }
 }

@@ -20,11 +20,15 @@ internal static class NaltrexoneAllergies
     /// <summary>
     /// Allergies to a naltrexone product: the substance (code or reaction.substance) classifies as naltrexone
     /// (RxNorm 7243 or a naltrexone product code, or the text naltrexone / Vivitrol / ReVia / Contrave). Opioid/naltrexone
-    /// abuse-deterrent products classify as opioids and do not count.
+    /// abuse-deterrent products classify as opioids and do not count. Memoized per call (R25 asks, and R26 through
+    /// <see cref="ToRelatedAntagonists"/>).
     /// </summary>
-    public static IReadOnlyList<AllergyMatch> ToNaltrexone(RuleContext ctx)
+    public static IReadOnlyList<AllergyMatch> ToNaltrexone(RuleContext ctx) =>
+        ctx.Memo(nameof(NaltrexoneAllergies), nameof(ToNaltrexone), static (c, _) => FindNaltrexone(c));
+
+    private static List<AllergyMatch> FindNaltrexone(RuleContext ctx)
     {
-        var classifier = new MedicationClassifier(ctx.Terminology);
+        var classifier = ctx.Terminology.Medications;
         var list = new List<AllergyMatch>();
         foreach (var a in ctx.Data.Allergies.Where(a => a.IsActiveAllergy()))
             foreach (var concept in Substances(a))
