@@ -57,10 +57,21 @@ public sealed class PrefetchFirstPatientDataSource(
     public async Task<PatientDataLoad> LoadAsync(HookRequest request, IReadOnlyList<DataKey> keys, CancellationToken ct)
     {
         var prefetched = keys.Select(k => (Key: k, Value: PrefetchReader.Read(request.Prefetch.TryGetValue(k.Name, out var v) ? v : null))).ToList();
-        foreach (var (key, value) in prefetched) Log.PrefetchState(logger, key.Name, value.State.ToString());
+        if (logger.IsEnabled(LogLevel.Debug)) // the state's name is formatted before the logger would look at the level
+            foreach (var (key, value) in prefetched) Log.PrefetchState(logger, key.Name, value.State.ToString());
 
         var needsServer = prefetched.Any(p => p.Value.State is PrefetchState.Absent or PrefetchState.OperationOutcome
                                               || (p.Value.State == PrefetchState.Provided && PrefetchReader.NextLink(p.Value.Bundle) is not null));
+        // The common case: the prefetch settles every key (ResolveAsync would return each as it is). No fetch budget
+        // (a linked cancellation source and a timer per call) and no task per key.
+        if (!needsServer)
+        {
+            var settled = new Dictionary<string, PrefetchValue>(prefetched.Count, StringComparer.Ordinal);
+            var states = new Dictionary<string, PrefetchState>(prefetched.Count, StringComparer.Ordinal);
+            foreach (var (key, value) in prefetched)
+                (settled[key.Name], states[key.Name]) = (value, value.State);
+            return PatientDataLoad.Create(settled, [], states);
+        }
         var server = allowlist.Check(request.FhirServer);
         // The verified CDS client (JWT) may narrow the allowlist to its own FHIR servers; it never widens it.
         if (server.IsAllowed && !clientContext.IsFhirServerAllowed(request.FhirServer))

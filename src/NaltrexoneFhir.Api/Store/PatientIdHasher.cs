@@ -7,7 +7,27 @@ namespace NaltrexoneFhir.Api.Store;
 /// <summary>Patient ids are stored only as HMAC-SHA256 (hex) with a secret key: joinable within one deployment, not reversible without the key.</summary>
 public sealed class PatientIdHasher(byte[] key)
 {
-    public string Hash(string patientId) => Convert.ToHexStringLower(HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(patientId)));
+    /// <summary>
+    /// One keyed HMAC context per thread, reset after each hash. The one-shot <c>HMACSHA256.HashData</c> looked the
+    /// algorithm up in OpenSSL and set the key again on every call: ~1.7 % of the service's CPU under load
+    /// (BENCHMARKS.md, session 10).
+    /// </summary>
+    private readonly ThreadLocal<IncrementalHash> _hmac = new(() => IncrementalHash.CreateHMAC(HashAlgorithmName.SHA256, key));
+
+    public string Hash(string patientId)
+    {
+        var hmac = _hmac.Value!;
+        var max = Encoding.UTF8.GetMaxByteCount(patientId.Length);
+        if (max <= 512)
+        {
+            Span<byte> utf8 = stackalloc byte[512];
+            hmac.AppendData(utf8[..Encoding.UTF8.GetBytes(patientId, utf8)]);
+        }
+        else hmac.AppendData(Encoding.UTF8.GetBytes(patientId));
+        Span<byte> hash = stackalloc byte[32];
+        hmac.GetHashAndReset(hash);
+        return Convert.ToHexStringLower(hash);
+    }
 
     public const string DevelopmentKeyFile = "patient-id-hmac.key";
 
