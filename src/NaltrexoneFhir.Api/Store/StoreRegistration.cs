@@ -59,12 +59,21 @@ public static class StoreRegistration
         var inner = services.LastOrDefault(d => d.ServiceType == typeof(IPatientDataSource))
             ?? throw new InvalidOperationException("Register an IPatientDataSource before AddCdsStore().");
         services.Remove(inner);
+        var create = Factory(inner);
         services.Add(ServiceDescriptor.Describe(typeof(IPatientDataSource),
-            sp => new AuditingPatientDataSource(Create(sp, inner), sp.GetRequiredService<HookDataCapture>()), inner.Lifetime));
+            sp => new AuditingPatientDataSource(create(sp), sp.GetRequiredService<HookDataCapture>()), inner.Lifetime));
     }
 
-    private static IPatientDataSource Create(IServiceProvider sp, ServiceDescriptor d) =>
-        (IPatientDataSource)(d.ImplementationInstance
-            ?? d.ImplementationFactory?.Invoke(sp)
-            ?? ActivatorUtilities.CreateInstance(sp, d.ImplementationType!));
+    /// <summary>
+    /// How to make the decorated source, decided once: a type is built through a factory compiled at start-up, as the
+    /// container builds its own registrations (ActivatorUtilities.CreateInstance looked the constructor up by
+    /// reflection on every hook call, ~1 % of the service's CPU, BENCHMARKS.md, session 10).
+    /// </summary>
+    private static Func<IServiceProvider, IPatientDataSource> Factory(ServiceDescriptor d)
+    {
+        if (d.ImplementationInstance is IPatientDataSource instance) return _ => instance;
+        if (d.ImplementationFactory is { } factory) return sp => (IPatientDataSource)factory(sp);
+        var build = ActivatorUtilities.CreateFactory(d.ImplementationType!, Type.EmptyTypes);
+        return sp => (IPatientDataSource)build(sp, null);
+    }
 }

@@ -22,12 +22,41 @@ public static class CardComposer
     public static IReadOnlyList<Card> Compose(IEnumerable<Finding> findings, Func<Guid>? newId = null)
     {
         newId ??= Guid.CreateVersion7;
-        return findings
-            .GroupBy(f => f.Concern)
-            .Select(g => ComposeCard(g.OrderByDescending(f => Indicators.Rank(f.Indicator)).ThenByDescending(f => f.Weight).ThenBy(f => f.RuleId, StringComparer.Ordinal).ToList(), newId))
-            .OrderByDescending(c => Indicators.Rank(c.Indicator))
-            .ThenBy(c => c.Source.Topic!.Code, StringComparer.Ordinal)
-            .ToList();
+        // One group per concern, in the order concerns first occur (as GroupBy), each sorted stably: strongest
+        // indicator, then weight, then rule id; the cards likewise by indicator, then concern. Plain lists and one
+        // keyed sort each instead of LINQ's grouping and ordered iterators (BENCHMARKS.md, session 10).
+        var groups = new List<List<Finding>>();
+        foreach (var f in findings)
+        {
+            List<Finding>? group = null;
+            foreach (var g in groups)
+                if (string.Equals(g[0].Concern, f.Concern, StringComparison.Ordinal)) { group = g; break; }
+            if (group is null) groups.Add(group = []);
+            group.Add(f);
+        }
+        var cards = new List<Card>(groups.Count);
+        foreach (var group in groups)
+        {
+            StableSort(group, static (a, b) =>
+                Indicators.Rank(b.Indicator).CompareTo(Indicators.Rank(a.Indicator)) is var c and not 0 ? c
+                : b.Weight.CompareTo(a.Weight) is var w and not 0 ? w
+                : string.CompareOrdinal(a.RuleId, b.RuleId));
+            cards.Add(ComposeCard(group, newId));
+        }
+        StableSort(cards, static (a, b) =>
+            Indicators.Rank(b.Indicator).CompareTo(Indicators.Rank(a.Indicator)) is var c and not 0 ? c
+            : string.CompareOrdinal(a.Source.Topic!.Code, b.Source.Topic!.Code));
+        return cards;
+    }
+
+    /// <summary>Sorts in place keeping equal items in their order (as OrderBy does): ties fall back to the position.</summary>
+    private static void StableSort<T>(List<T> items, Comparison<T> compare)
+    {
+        if (items.Count < 2) return;
+        var keyed = new (T Item, int Position)[items.Count];
+        for (var i = 0; i < keyed.Length; i++) keyed[i] = (items[i], i);
+        Array.Sort(keyed, (a, b) => compare(a.Item, b.Item) is var c and not 0 ? c : a.Position.CompareTo(b.Position));
+        for (var i = 0; i < keyed.Length; i++) items[i] = keyed[i].Item;
     }
 
     private static Card ComposeCard(IReadOnlyList<Finding> findings, Func<Guid> newId)

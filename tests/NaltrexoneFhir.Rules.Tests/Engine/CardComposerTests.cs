@@ -123,4 +123,38 @@ public sealed class CardComposerTests
         Assert.Equal(new[] { "benefit-outweighs-risk", "will-monitor", "not-applicable" }, OverrideReasons.For("no-such-concern").Select(r => r.Code));
         Assert.Equal(new[] { "not-applicable", "will-monitor" }, OverrideReasons.For(Concerns.DataUnavailable).Select(r => r.Code));
     }
+
+    [Fact]
+    public void CardsAndTheirFindings_AreOrderedAsTheLinqDefinition_StableOnTies()
+    {
+        // Differential: random findings (few concerns, many ties of indicator, weight and rule id, groups of up to ~60)
+        // against the definition in LINQ: group by concern in first-occurrence order; within a card, indicator rank
+        // descending, weight descending, rule id ordinal, ties in input order; cards by indicator rank descending, then
+        // concern. Each finding has its own evidence line, so the detail shows the order the composer used.
+        string[] concerns = [Concerns.Hepatotoxicity, Concerns.OpioidCoprescription, Concerns.Pregnancy, Concerns.Allergy, Concerns.DoseNotComputable];
+        string[] indicators = [Indicators.Info, Indicators.Warning, Indicators.Critical];
+        var random = new Random(20261203);
+        for (var round = 0; round < 200; round++)
+        {
+            var findings = Enumerable.Range(0, random.Next(1, 120)).Select(i => Finding($"R{random.Next(1, 4)}", indicators[random.Next(indicators.Length)], weight: random.Next(2)) with
+            {
+                Concern = concerns[random.Next(round % 2 == 0 ? 2 : concerns.Length)],
+                Evidence = [$"e{i}"],
+            }).ToList();
+
+            var expected = findings.GroupBy(f => f.Concern)
+                .Select(g => g.OrderByDescending(f => Indicators.Rank(f.Indicator)).ThenByDescending(f => f.Weight).ThenBy(f => f.RuleId, StringComparer.Ordinal).ToList())
+                .OrderByDescending(g => Indicators.Rank(g[0].Indicator)).ThenBy(g => g[0].Concern, StringComparer.Ordinal)
+                .ToList();
+            var cards = CardComposer.Compose(findings);
+
+            Assert.Equal(expected.Select(g => g[0].Concern), cards.Select(c => c.Source.Topic!.Code));
+            foreach (var (group, card) in expected.Zip(cards))
+            {
+                Assert.Equal(group[0].Indicator, card.Indicator);
+                var evidence = card.Detail!.Split('\n').Where(l => l.StartsWith("- e", StringComparison.Ordinal)).Select(l => l[2..l.IndexOf(' ', 2)]);
+                Assert.Equal(group.SelectMany(f => f.Evidence), evidence);
+            }
+        }
+    }
 }
