@@ -20,7 +20,13 @@ public sealed class MedicationClassifierDifferentialTests
     ];
 
     private static readonly string[] Templates =
-        ["{0}", "{0} 50 MG Oral Tablet", "{0} 380 mg injection", "{0} extended release", "{0} / naltrexone", "not {0}", "{0}s", "x{0}", "Vitamin D3 2000 unit"];
+        ["{0}", "{0} 50 MG Oral Tablet", "{0} 380 mg injection", "{0} extended release", "{0} / naltrexone", "not {0}", "{0}s", "x{0}", "Vitamin D3 2000 unit",
+         // Endings an extra text can complete ("… 380" + " " + "mg"): the injection words are searched without joining the two.
+         "{0} 380", "{0} inj", "{0} intramus", "{0} suspen"];
+
+    /// <summary>Extra texts (e.g. a dosage route), some of which only name an injection together with the end of the product's text.</summary>
+    private static readonly string?[] Extras =
+        [null, null, "intramuscular", "mg", "MG vial", "ection", "cular", "sion", "ſuspension", "oral", "Inject", ""];
 
     [Fact]
     public void Classify_EqualsPerValueSetClassifier_ForGeneratedMedications()
@@ -46,7 +52,7 @@ public sealed class MedicationClassifierDifferentialTests
                 }
                 : null;
             var display = rng.Next(3) == 0 ? Text(rng, sets) : null;
-            var extra = rng.Next(4) == 0 ? "intramuscular" : null;
+            var extra = Extras[rng.Next(Extras.Length)];
             var expected = reference.Classify(concept, medication, display, extra);
             Assert.Equal(expected, current.Classify(concept, medication, display, extra));
             by[expected.By] = by.GetValueOrDefault(expected.By) + 1;
