@@ -34,7 +34,12 @@ public sealed class PatientDataBuilder(MedicationClassifier classifier)
         }
 
         var drafts = ClassifyDrafts(request, resolver);
-        var draftIds = request.DraftOrders.Select(d => d.Reference).ToHashSet(StringComparer.Ordinal);
+        // The drafts' references ("Type/id", or a fullUrl) as (before, after the first '/'): a resource is a draft when
+        // "{TypeName}/{Id}" equals one of them, which (type names hold no '/') is exactly this pair, without building
+        // that string for every order in the record.
+        var draftIds = new HashSet<(string, string)>();
+        foreach (var d in request.DraftOrders)
+            if (d.Reference.IndexOf('/') is var slash and >= 0) draftIds.Add((d.Reference[..slash], d.Reference[(slash + 1)..]));
         var pid = request.PatientId;
 
         // One pass over every resource read: the same type and id (e.g. sent under two prefetch keys) counts once, the
@@ -53,7 +58,7 @@ public sealed class PatientDataBuilder(MedicationClassifier classifier)
         var seenIds = new HashSet<(string Type, string Id)>(total, KeyHashedByLastPart.Instance);
         var seenUnidentified = new HashSet<Resource>(ReferenceEqualityComparer.Instance);
         bool FirstOccurrence(Resource r) => r.Id is { } id ? seenIds.Add((r.TypeName, id)) : seenUnidentified.Add(r);
-        bool IsDraft(Resource r) => r.Id is not null && draftIds.Contains($"{r.TypeName}/{r.Id}");
+        bool IsDraft(Resource r) => r.Id is not null && draftIds.Count > 0 && draftIds.Contains((r.TypeName, r.Id));
 
         Patient? patient = null;
         var meds = new List<MedicationUse>(medicationCount);

@@ -1,6 +1,7 @@
 using NaltrexoneFhir.Fhir.Model;
 using NaltrexoneFhir.Fhir.Querying;
 using NaltrexoneFhir.Rules.Data;
+using NaltrexoneFhir.Rules.Tests.Kit;
 
 namespace NaltrexoneFhir.Rules.Tests.Data;
 
@@ -30,5 +31,19 @@ public sealed class PatientDataBuilderTests
         };
         var mr = new MedicationRequest { DosageInstruction = dosages };
         Assert.Equal(Linq(mr), PatientDataBuilder.DosageText(mr));
+    }
+
+    [Fact]
+    public void DraftOrdersEchoedInTheRecord_AreNotHistory_MatchedByTypeAndId()
+    {
+        // The EHR may send the order being signed back in the prefetch, with another status: it is not history. Only
+        // the same type and id is the draft: another type with that id, or another id, is history.
+        var draft = Fx.Draft("d1", Fx.Oxycodone);
+        var echo = Fx.Med("d1", Fx.Oxycodone, "active", 0);
+        var sameIdOtherType = new MedicationStatement { Id = "d1", Status = "active", MedicationCodeableConcept = Fx.Oxycodone, Subject = new Reference { ReferenceValue = $"Patient/{Fx.PatientId}" } };
+        var other = Fx.Med("d2", Fx.Oxycodone, "active", 3);
+        var (ctx, _) = new Scenario().Draft(Fx.Draft("n1", Fx.NaltrexoneOral)).Draft(draft).Meds(echo, other).Statements(sameIdOtherType).Build();
+        Assert.Equal(new[] { "MedicationRequest/d2", "MedicationStatement/d1" },
+            ctx.Data.Medications.Select(m => $"{m.Source.TypeName}/{m.Source.Id}"));
     }
 }
