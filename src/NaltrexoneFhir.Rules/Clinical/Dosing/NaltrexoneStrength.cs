@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using NaltrexoneFhir.Rules.Data;
@@ -40,8 +41,10 @@ public static partial class NaltrexoneStrength
             {
                 var set = ctx.ValueSet(url);
                 if (!set.Contains(c)) continue;
-                var display = set.Display(c.System!, c.Code!) ?? c.Display;
-                if (Parse(display) is { } mg) return new Strength(mg, $"{display} (code {c.Code})");
+                var fromSet = set.Display(c.System!, c.Code!);
+                var display = fromSet ?? c.Display;
+                if ((fromSet is not null ? ParsedDisplays.GetOrAdd(fromSet, static d => Parse(d)) : Parse(display)) is { } mg)
+                    return new Strength(mg, $"{display} (code {c.Code})");
             }
 
         // 3. Products made in a single strength.
@@ -55,6 +58,13 @@ public static partial class NaltrexoneStrength
             if (Parse(text) is { } mg) return new Strength(mg, $"the order text '{text}'");
         return null;
     }
+
+    /// <summary>
+    /// The strength parsed from each value-set display, once per process (every naltrexone draft asks, and parsing runs
+    /// three regular expressions). Only displays the value sets hold are kept, so it is as bounded as they are; an
+    /// EHR's own display text is parsed each time.
+    /// </summary>
+    private static readonly ConcurrentDictionary<string, decimal?> ParsedDisplays = new(StringComparer.Ordinal);
 
     private static Strength? SingleStrength(RuleContext ctx, string url)
     {
