@@ -10,8 +10,9 @@ public sealed class RuleEngine(IEnumerable<IRule> rules)
 {
     public IReadOnlyList<IRule> Rules { get; } = rules.OrderBy(r => r.Id, StringComparer.Ordinal).ToList();
 
-    public IEnumerable<IRule> ForHook(string hook, RuleOptions options) =>
-        Rules.Where(r => r.Hooks.Contains(hook) && options.IsEnabled(r.Id));
+    public IEnumerable<IRule> ForHook(string hook, RuleOptions options) => Rules.Where(r => RunsOn(r, hook, options));
+
+    private static bool RunsOn(IRule rule, string hook, RuleOptions options) => rule.Hooks.Contains(hook) && options.IsEnabled(rule.Id);
 
     /// <summary>The enabled rules of the hook that the draft orders make relevant, in catalogue order.</summary>
     /// <remarks>A plain loop into a list sized for the catalogue: every hook call asks once (the LINQ version's chained
@@ -19,9 +20,9 @@ public sealed class RuleEngine(IEnumerable<IRule> rules)
     public IReadOnlyList<IRule> Triggered(TriggerContext trigger, RuleOptions options)
     {
         var triggered = new List<IRule>(Rules.Count);
-        foreach (var r in Rules)
-            if (r.Hooks.Contains(trigger.Hook) && options.IsEnabled(r.Id) && r.IsTriggered(trigger))
-                triggered.Add(r);
+        for (var i = 0; i < Rules.Count; i++)
+            if (RunsOn(Rules[i], trigger.Hook, options) && Rules[i].IsTriggered(trigger))
+                triggered.Add(Rules[i]);
         return triggered;
     }
 
