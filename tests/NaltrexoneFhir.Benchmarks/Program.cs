@@ -192,7 +192,10 @@ foreach (var shape in new[] { PatientShape.Typical, PatientShape.Medium, Patient
 var status = 0;
 if (mode is "all" or "micro")
 {
-    var job = (quick ? Job.Dry : Job.Default.WithWarmupCount(3).WithIterationCount(12))
+    // Warm-up until stable (at least 6 iterations) rather than a fixed 3: the process's first benchmark (the large
+    // history) was still leaving tier-0 code after 3 (warm-up 111, 75, 52 ms per op, then measured iterations falling
+    // from 52 to 17 ms: sessions 9 and 10 reported 24.6 and 22.8 ms for code that measured 16-17 ms in other runs).
+    var job = (quick ? Job.Dry : Job.Default.WithMinWarmupCount(6).WithMaxWarmupCount(30).WithIterationCount(12))
         .WithToolchain(InProcessEmitToolchain.Instance).WithId(quick ? "quick" : "in-process");
     var config = DefaultConfig.Instance.AddJob(job).WithArtifactsPath(Repo.ArtifactsDir).WithOptions(ConfigOptions.JoinSummary);
     var summary = BenchmarkRunner.Run<OrderSignBenchmarks>(config);
