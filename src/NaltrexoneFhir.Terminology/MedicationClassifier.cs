@@ -177,17 +177,16 @@ public sealed class MedicationClassifier
         return kinds;
     }
 
-    private static readonly SearchValues<string> ExtendedReleaseWords =
-        SearchValues.Create(["inject", "intramuscular", "380 mg", "suspension"], StringComparison.OrdinalIgnoreCase);
-
-    private const int LongestExtendedReleaseWord = 13; // "intramuscular"
+    private static readonly string[] InjectionWords = ["inject", "intramuscular", "380 mg", "suspension"];
+    private static readonly SearchValues<string> ExtendedReleaseWords = SearchValues.Create(InjectionWords, StringComparison.OrdinalIgnoreCase);
+    private static readonly int LongestExtendedReleaseWord = InjectionWords.Max(w => w.Length);
 
     /// <summary>
     /// Whether <c>description + " " + extraText</c> names an injection, searched in one pass for all four words and
     /// without building that text: each part, then the seam where a word could span the two (every oral naltrexone
     /// order asks; four case-insensitive searches of a joined string were ~1 % of a call's CPU, BENCHMARKS.md, session 10).
     /// </summary>
-    internal static bool MentionsExtendedRelease(string description, string? extraText)
+    private static bool MentionsExtendedRelease(string description, string? extraText)
     {
         extraText ??= "";
         if (description.AsSpan().ContainsAny(ExtendedReleaseWords) || extraText.AsSpan().ContainsAny(ExtendedReleaseWords)) return true;
