@@ -36,7 +36,7 @@ services.AddSingleton<TimeProvider>(sp =>
 
 // Terminology and rules: loaded once, immutable, shared.
 services.AddSingleton(_ => ValueSetIndex.Embedded);
-services.AddSingleton<MedicationClassifier>();
+services.AddSingleton(sp => sp.GetRequiredService<ValueSetIndex>().Medications); // the one the rules use too
 services.AddSingleton<DataKeys>();
 services.AddSingleton(_ => new RuleEngine(RuleCatalog.All()));
 services.AddSingleton<PatientDataBuilder>();

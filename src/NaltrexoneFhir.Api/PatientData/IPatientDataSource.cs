@@ -62,21 +62,16 @@ public sealed class PrefetchFirstPatientDataSource(
 
         var needsServer = prefetched.Any(p => p.Value.State is PrefetchState.Absent or PrefetchState.OperationOutcome
                                               || (p.Value.State == PrefetchState.Provided && PrefetchReader.NextLink(p.Value.Bundle) is not null));
+        var states = prefetched.ToDictionary(p => p.Key.Name, p => p.Value.State, StringComparer.Ordinal);
         // The common case: the prefetch settles every key (ResolveAsync would return each as it is). No fetch budget
         // (a linked cancellation source and a timer per call) and no task per key.
         if (!needsServer)
-        {
-            var settled = new Dictionary<string, PrefetchValue>(prefetched.Count, StringComparer.Ordinal);
-            var states = new Dictionary<string, PrefetchState>(prefetched.Count, StringComparer.Ordinal);
-            foreach (var (key, value) in prefetched)
-                (settled[key.Name], states[key.Name]) = (value, value.State);
-            return PatientDataLoad.Create(settled, [], states);
-        }
+            return PatientDataLoad.Create(prefetched.ToDictionary(p => p.Key.Name, p => p.Value, StringComparer.Ordinal), [], states);
         var server = allowlist.Check(request.FhirServer);
         // The verified CDS client (JWT) may narrow the allowlist to its own FHIR servers; it never widens it.
         if (server.IsAllowed && !clientContext.IsFhirServerAllowed(request.FhirServer))
             server = new FhirServerCheck(null, "FHIR server not registered for this EHR client");
-        if (needsServer && request.FhirServer is not null && !server.IsAllowed)
+        if (request.FhirServer is not null && !server.IsAllowed)
             Log.FhirServerRefused(logger, FhirServerAllowlist.Origin(request.FhirServer), server.Refusal ?? "-");
 
         using var budget = new FetchBudget(options.Value.Budget, TimeProvider.System, ct);
@@ -89,7 +84,7 @@ public sealed class PrefetchFirstPatientDataSource(
             values[name] = value;
             if (gap is not null) gaps.Add(gap);
         }
-        return PatientDataLoad.Create(values, gaps, prefetched.ToDictionary(p => p.Key.Name, p => p.Value.State, StringComparer.Ordinal));
+        return PatientDataLoad.Create(values, gaps, states);
     }
 
     private async Task<(string Key, PrefetchValue Value, DataGap? Gap)> ResolveAsync(
