@@ -36,7 +36,7 @@ public static class BaselineEndpoint
         {
             var (body, problem) = await CdsEndpoints.ReadBodyAsync(http, options.Value);
             if (problem is not null) return problem;
-            using (body) return TypedResults.Json(Constant, CdsJsonContext.Default.CdsResponse);
+            using (body) return new BufferedJsonResult<CdsResponse>(Constant, CdsJsonContext.Default.CdsResponse);
         }).ExcludeFromDescription();
         return app;
     }

@@ -43,7 +43,7 @@ public static class CdsEndpoints
             var result = await mediator.Send(new EvaluateHook.Request(service, body!.RootElement, body.Prefetch), http.RequestAborted);
             return result switch
             {
-                HookResult.Ok ok => TypedResults.Json(ok.Response, CdsJsonContext.Default.CdsResponse),
+                HookResult.Ok ok => new BufferedJsonResult<CdsResponse>(ok.Response, CdsJsonContext.Default.CdsResponse),
                 HookResult.Invalid bad => Outcomes.Result(StatusCodes.Status400BadRequest, bad.Issues),
                 HookResult.PreconditionFailed pf => Outcomes.Result(StatusCodes.Status412PreconditionFailed, pf.Issues),
                 _ => throw new InvalidOperationException("Unknown hook result."),

@@ -35,6 +35,18 @@ public sealed class OrderSignTests(CdsApiFactory factory)
     }
 
     [Fact]
+    public async Task CardResponse_HasAContentLength_OfExactlyItsBody()
+    {
+        var body = Requests.OrderSign([Requests.NaltrexoneDraft()], new() { ["medicationRequests"] = Requests.Bundle(Requests.OxycodoneActive()) });
+        var response = await _client.PostAsync("/cds-services/naltrexone-order-sign", CdsApiFactory.Json(body.ToJsonString()));
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(bytes.Length, response.Content.Headers.ContentLength);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        Assert.NotEmpty(JsonDocument.Parse(bytes).RootElement.GetProperty("cards").EnumerateArray());
+    }
+
+    [Fact]
     public async Task UnrelatedDraft_ReturnsEmptyCards()
     {
         var body = Requests.OrderSign([Requests.MedRequest("d1", "314076", "lisinopril 10 MG Oral Tablet")]);
