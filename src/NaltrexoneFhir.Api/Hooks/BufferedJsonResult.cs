@@ -10,10 +10,10 @@ namespace NaltrexoneFhir.Api.Hooks;
 /// </summary>
 /// <remarks>
 /// <c>TypedResults.Json</c> serializes through the serializer's resumable asynchronous path onto the response pipe
-/// (a linked cancellation source, a write stack that can suspend, a chunked body): ~6 % of the service's CPU for a
-/// 4 KB card response under load (BENCHMARKS.md, session 11). A card response is small and already complete in
-/// memory, so the synchronous writer (the source generator's fast path where the types allow it) and one copy do the
-/// same work for less. Used for the hook answer and for the benchmark's baseline route alike.
+/// (a linked cancellation source, a write stack that can suspend, a chunked body). A card response is small (~4 KB)
+/// and already complete in memory, so the synchronous writer (the source generator's fast path where the types allow
+/// it) and one copy do the same work for less: the response's share of the service's samples under load went from
+/// 6.0 to 4.7 % (BENCHMARKS.md, session 11). Used for the hook answer and for the benchmark's baseline route alike.
 /// </remarks>
 public sealed class BufferedJsonResult<T>(T value, JsonTypeInfo<T> typeInfo) : IResult, IStatusCodeHttpResult, IValueHttpResult, IValueHttpResult<T>, IContentTypeHttpResult
 {
@@ -37,7 +37,8 @@ public sealed class BufferedJsonResult<T>(T value, JsonTypeInfo<T> typeInfo) : I
             var body = response.BodyWriter;
             response.ContentLength = buffer.WrittenCount;
             body.Write(buffer.WrittenSpan);
-            return body.FlushAsync(httpContext.RequestAborted).AsTask();
+            var flush = body.FlushAsync(httpContext.RequestAborted);
+            return flush.IsCompletedSuccessfully ? Task.CompletedTask : flush.AsTask();
         }
         finally
         {
