@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Pipelines;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 
@@ -37,12 +38,31 @@ public sealed class BufferedJsonResult<T>(T value, JsonTypeInfo<T> typeInfo) : I
             var body = response.BodyWriter;
             response.ContentLength = buffer.WrittenCount;
             body.Write(buffer.WrittenSpan);
-            var flush = body.FlushAsync(httpContext.RequestAborted);
-            return flush.IsCompletedSuccessfully ? Task.CompletedTask : flush.AsTask();
+            return Flush(body, httpContext.RequestAborted);
         }
         finally
         {
             PerThreadJsonBuffer.Return(buffer);
+        }
+    }
+
+    /// <summary>As <c>WriteAsJsonAsync</c> does: a client that went away is not an error (nothing is left to answer).</summary>
+    private static Task Flush(PipeWriter body, CancellationToken aborted)
+    {
+        try
+        {
+            var flush = body.FlushAsync(aborted);
+            return flush.IsCompletedSuccessfully ? Task.CompletedTask : Awaited(flush, aborted);
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            return Task.CompletedTask;
+        }
+
+        static async Task Awaited(ValueTask<FlushResult> flush, CancellationToken aborted)
+        {
+            try { await flush; }
+            catch (OperationCanceledException) when (aborted.IsCancellationRequested) { /* the client went away */ }
         }
     }
 }

@@ -77,6 +77,17 @@ public sealed class BufferedJsonResultTests
     }
 
     [Fact]
+    public async Task ClientGone_IsNotAnError()
+    {
+        using var aborted = new CancellationTokenSource();
+        await aborted.CancelAsync();
+        var http = new DefaultHttpContext { RequestAborted = aborted.Token };
+        http.Response.Body = new MemoryStream();
+        await new BufferedJsonResult<CdsResponse>(Response("gone"), CdsJsonContext.Default.CdsResponse).ExecuteAsync(http);
+        Assert.Equal((int)HttpStatusCode.OK, http.Response.StatusCode);
+    }
+
+    [Fact]
     public async Task FromManyThreadsAtOnce_EachResponseIsItsOwn()
     {
         var results = await Task.WhenAll(Enumerable.Range(0, 64).Select(i => Task.Run(async () =>
