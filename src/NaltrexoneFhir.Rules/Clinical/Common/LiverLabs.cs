@@ -59,15 +59,16 @@ public sealed class LiverLabAssessment
         var astReading = Latest(Analyte.Ast, ValueSetUrls.Ast, o.AstUpperLimitUPerL, LabUnits.EnzymeFactor, "U/L");
         var biliReading = Latest(Analyte.Bilirubin, ValueSetUrls.BilirubinTotal, o.BilirubinUpperLimitMgPerDl, LabUnits.BilirubinFactor, "mg/dL");
 
-        var liverTests = Observations.InAny(ctx, ValueSetUrls.Alt, ValueSetUrls.Ast, ValueSetUrls.HepaticPanels);
+        var (lastTest, recentTest) = Observations.LatestAndRecent(ctx,
+            Observations.InAny(ctx, ValueSetUrls.Alt, ValueSetUrls.Ast, ValueSetUrls.HepaticPanels), o.LiverTestLookbackDays);
         return new LiverLabAssessment
         {
             Alt = altReading,
             Ast = astReading,
             Bilirubin = biliReading,
             Unreadable = unreadable,
-            LastLiverTest = Observations.Latest(liverTests),
-            HasRecentLiverTest = liverTests.Any(x => x.When() is { } w && ctx.CertainlyWithinDays(w.Start, o.LiverTestLookbackDays)),
+            LastLiverTest = lastTest,
+            HasRecentLiverTest = recentTest,
         };
     }
 

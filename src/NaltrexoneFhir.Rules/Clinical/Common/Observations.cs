@@ -49,16 +49,21 @@ public static class Observations
 
     /// <summary>
     /// The latest dated observation by the end of its time, the first of equally late ones (what a stable sort, newest
-    /// first, puts first); null when none is dated. One pass: a long history has thousands.
+    /// first, puts first; null when none is dated), and whether any certainly started within the last
+    /// <paramref name="days"/> days. One pass without a delegate: a long history has thousands, and both callers ask both.
     /// </summary>
-    public static Observation? Latest(IReadOnlyList<Observation> observations)
+    public static (Observation? Latest, bool AnyWithinDays) LatestAndRecent(RuleContext ctx, IReadOnlyList<Observation> observations, int days)
     {
         Observation? latest = null;
         var latestEnd = DateTimeOffset.MinValue;
+        var recent = false;
         for (var i = 0; i < observations.Count; i++)
-            if (observations[i].When() is { } when && (latest is null || when.End > latestEnd))
-                (latest, latestEnd) = (observations[i], when.End);
-        return latest;
+        {
+            if (observations[i].When() is not { } when) continue;
+            if (latest is null || when.End > latestEnd) (latest, latestEnd) = (observations[i], when.End);
+            recent = recent || ctx.CertainlyWithinDays(when.Start, days);
+        }
+        return (latest, recent);
     }
 
     private static bool ContainsAny(IndexedValueSet[] sets, string system, string code)

@@ -25,9 +25,8 @@ public sealed class R07OpioidFreeVerificationRule : Rule
     public override IEnumerable<Finding> Evaluate(RuleContext ctx)
     {
         var days = ctx.Options.OpioidFreeVerificationDays;
-        var screens = UrineScreens.OpioidScreens(ctx);
-        if (screens.Any(o => o.When() is { } w && ctx.CertainlyWithinDays(w.Start, days))) yield break;
-        var last = Observations.Latest(screens);
+        var (last, recent) = Observations.LatestAndRecent(ctx, UrineScreens.OpioidScreens(ctx), days);
+        if (recent) yield break;
         foreach (var ntx in ctx.NaltrexoneTriggers)
         {
             var oud = IndicationQueries.OudEvidence(ctx, ntx);
