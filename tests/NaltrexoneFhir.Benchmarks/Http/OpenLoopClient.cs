@@ -29,11 +29,20 @@ public static class OpenLoopClient
         Array.Fill(latencies, -1);
         var interval = Stopwatch.Frequency / rate;
         var next = -1;
-        var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
-        var start = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 20; // 50 ms for the threads to connect
-        var threads = Enumerable.Range(0, Math.Clamp(connections, 1, total)).Select(_ => new Thread(() =>
+        // Each connection is opened and sends one request (not counted) before the clock starts: otherwise the first
+        // requests of every run carry the TCP connect and the first answer on a new connection (and, in a fresh
+        // process, the client's own JIT), ~30-50 ms for the first ~45 requests, which is the client starting up, not
+        // the service's latency at this rate (BENCHMARKS.md, session 12).
+        var threadCount = Math.Clamp(connections, 1, total);
+        using var ready = new CountdownEvent(threadCount);
+        using var go = new ManualResetEventSlim();
+        long start = 0;
+        var threads = Enumerable.Range(0, threadCount).Select(_ => new Thread(() =>
         {
             using var connection = new Connection(url);
+            connection.Send(request);
+            ready.Signal();
+            go.Wait();
             int i;
             while ((i = Interlocked.Increment(ref next)) < total)
             {
@@ -43,6 +52,10 @@ public static class OpenLoopClient
             }
         }) { IsBackground = true, Name = "open-loop" }).ToList();
         foreach (var t in threads) t.Start();
+        ready.Wait();
+        var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+        start = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 200; // 5 ms for the threads to wake
+        go.Set();
         foreach (var t in threads) t.Join();
         ClientCpu = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
         LastRun = [.. latencies.Select((l, i) => (i * interval * 1000 / Stopwatch.Frequency, l < 0 ? -1 : l * 1000.0 / Stopwatch.Frequency))];
