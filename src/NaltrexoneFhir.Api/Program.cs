@@ -1,7 +1,9 @@
+using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Options;
 using NaltrexoneFhir.Api.Benchmark;
 using NaltrexoneFhir.Api.Errors;
 using NaltrexoneFhir.Api.Hooks;
+using NaltrexoneFhir.Api.Hosting;
 using NaltrexoneFhir.Api.Logging;
 using NaltrexoneFhir.Api.Operations;
 using NaltrexoneFhir.Api.Options;
@@ -50,6 +52,13 @@ services.AddMonitorBackedOptionsSnapshots(); // options bound once, not per requ
 services.AddProblemDetails();
 services.AddExceptionHandler<UnhandledExceptionHandler>();
 services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, CdsJsonContext.Default));
+// Kestrel's blocks (Hosting/LargeBlockMemoryPool): decided from configuration here, as the body limit below, because
+// Kestrel takes its pool factory from the container when it starts; 0 keeps Kestrel's own pool.
+if ((builder.Configuration.GetValue<int?>($"{CdsOptions.SectionName}:{nameof(CdsOptions.TransportBlockBytes)}") ?? new CdsOptions().TransportBlockBytes) > 0)
+{
+    services.AddSingleton<LargeBlockMemoryPoolFactory>();
+    services.AddSingleton<IMemoryPoolFactory<byte>>(sp => sp.GetRequiredService<LargeBlockMemoryPoolFactory>());
+}
 builder.WebHost.ConfigureKestrel((ctx, k) =>
     k.Limits.MaxRequestBodySize = ctx.Configuration.GetValue<long?>($"{CdsOptions.SectionName}:{nameof(CdsOptions.MaxRequestBodyBytes)}") ?? new CdsOptions().MaxRequestBodyBytes);
 

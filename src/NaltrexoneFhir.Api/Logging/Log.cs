@@ -23,4 +23,7 @@ public static partial class Log
 
     [LoggerMessage(EventId = 9002, Level = LogLevel.Error, Message = "Unhandled {ExceptionType}; trace id {TraceId}")]
     public static partial void UnhandledError(ILogger logger, string exceptionType, string traceId);
+
+    [LoggerMessage(EventId = 9003, Level = LogLevel.Information, Message = "Kestrel transport: {BlockKb} KB blocks, up to {Pooled} kept for reuse (Cds:TransportBlockBytes, Cds:TransportPooledBlocks)")]
+    public static partial void TransportBlocks(ILogger logger, int blockKb, int pooled);
 }

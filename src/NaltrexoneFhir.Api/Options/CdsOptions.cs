@@ -3,15 +3,35 @@ using System.ComponentModel.DataAnnotations;
 namespace NaltrexoneFhir.Api.Options;
 
 /// <summary>Host options (configuration section "Cds").</summary>
-public sealed class CdsOptions
+public sealed class CdsOptions : IValidatableObject
 {
     public const string SectionName = "Cds";
+
+    /// <summary>Smallest <see cref="TransportBlockBytes"/> other than 0: Kestrel's own block size.</summary>
+    public const int MinTransportBlockBytes = 4096;
 
     /// <summary>Largest accepted request body; larger bodies get 413.</summary>
     [Range(1024, 256L * 1024 * 1024)] public long MaxRequestBodyBytes { get; set; } = 8L * 1024 * 1024;
 
     /// <summary>Largest JSON nesting depth; deeper bodies get 400.</summary>
     [Range(16, 256)] public int MaxJsonDepth { get; set; } = 64;
+
+    /// <summary>
+    /// Size of the blocks Kestrel receives requests into and writes answers from (Hosting/LargeBlockMemoryPool): 64 KB
+    /// takes a typical body in one receive and a 5 MB one in ~80 instead of ~1,250 (BENCHMARKS.md, session 12).
+    /// 0 keeps Kestrel's own pool (4 KB blocks, evicted when idle). Otherwise 4 KB to 1 MB.
+    /// </summary>
+    [Range(0, 1024 * 1024)] public int TransportBlockBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Free transport blocks kept for reuse (at 64 KB, 256 blocks = 16 MB at most); more are left to the GC.</summary>
+    [Range(0, 65_536)] public int TransportPooledBlocks { get; set; } = 256;
+
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        if (TransportBlockBytes is > 0 and < MinTransportBlockBytes)
+            yield return new ValidationResult(
+                $"Cds:TransportBlockBytes must be 0 (Kestrel's own pool) or at least {MinTransportBlockBytes}.", [nameof(TransportBlockBytes)]);
+    }
 }
 
 /// <summary>Clock options (section "Clock"). <c>Clock:Now</c> pins evaluation time for replaying recorded requests.</summary>
