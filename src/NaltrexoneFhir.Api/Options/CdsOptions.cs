@@ -17,13 +17,14 @@ public sealed class CdsOptions : IValidatableObject
     [Range(16, 256)] public int MaxJsonDepth { get; set; } = 64;
 
     /// <summary>
-    /// Size of the blocks Kestrel receives requests into and writes answers from (Hosting/LargeBlockMemoryPool): 64 KB
-    /// takes a typical body in one receive and a 5 MB one in ~80 instead of ~1,250 (BENCHMARKS.md, session 12).
-    /// 0 keeps Kestrel's own pool (4 KB blocks, evicted when idle). Otherwise 4 KB to 1 MB.
+    /// Size of the blocks Kestrel receives requests into and writes answers from (Hosting/LargeBlockMemoryPool): 16 KB
+    /// takes a typical 34 KB body in 3 receives instead of 9 and a 5 MB one in ~320 instead of ~1,250; 64 KB measured
+    /// no better, and a connection holds a block while its headers trickle in, so the smaller one (BENCHMARKS.md,
+    /// session 12). 0 keeps Kestrel's own pool (4 KB blocks, evicted when idle). Otherwise 4 KB to 1 MB.
     /// </summary>
-    [Range(0, 1024 * 1024)] public int TransportBlockBytes { get; set; } = 64 * 1024;
+    [Range(0, 1024 * 1024)] public int TransportBlockBytes { get; set; } = 16 * 1024;
 
-    /// <summary>Free transport blocks kept for reuse (at 64 KB, 256 blocks = 16 MB at most); more are left to the GC.</summary>
+    /// <summary>Free transport blocks kept for reuse (at 16 KB, 256 blocks = 4 MB at most); more are left to the GC.</summary>
     [Range(0, 65_536)] public int TransportPooledBlocks { get; set; } = 256;
 
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)

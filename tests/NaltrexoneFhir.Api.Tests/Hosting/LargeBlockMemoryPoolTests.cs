@@ -127,7 +127,7 @@ public sealed class LargeBlockMemoryPoolTests
         using var factory = new CdsApiFactory();
         _ = factory.CreateClient();
         Assert.IsType<LargeBlockMemoryPoolFactory>(factory.Services.GetService<IMemoryPoolFactory<byte>>());
-        Assert.Equal(64 * 1024, factory.Services.GetRequiredService<IOptions<Options.CdsOptions>>().Value.TransportBlockBytes);
+        Assert.Equal(16 * 1024, factory.Services.GetRequiredService<IOptions<Options.CdsOptions>>().Value.TransportBlockBytes);
     }
 
     /// <summary>
@@ -150,7 +150,7 @@ public sealed class LargeBlockMemoryPoolTests
 
         Assert.NotEmpty(expected);
         Assert.Equal(expected, answer);
-        Assert.Equal(largeBlocks, service.Output.Any(l => l.Contains("Kestrel transport: 64 KB blocks", StringComparison.Ordinal)));
+        Assert.Equal(largeBlocks, service.Output.Any(l => l.Contains("Kestrel transport: 16 KB blocks", StringComparison.Ordinal)));
     }
 
     private static string LargeOrderSign()
