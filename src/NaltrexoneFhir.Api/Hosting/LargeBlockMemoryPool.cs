@@ -13,13 +13,14 @@ namespace NaltrexoneFhir.Api.Hosting;
 /// through the extension point ASP.NET Core 10 documents for it: an <see cref="IMemoryPoolFactory{T}"/> in the
 /// container. Kestrel's socket transport receives into one block at a time, so 4 KB blocks meant one receive, one
 /// pipe flush and one wake-up of the reading request per 4 KB: ~1,250 of them for a 5 MB large-history body, which
-/// took 9 ms to arrive on loopback, and 9 for a typical 34 KB body. With 64 KB blocks the 5 MB body arrived in 4-7 ms
-/// and a typical call cost 5-11 % less service CPU (the constant baseline route 12 % less); 16 KB blocks (the default)
-/// measured the same as 64 KB for both, with a quarter of the memory per connection (BENCHMARKS.md, session 12).
+/// took 9 ms to arrive on loopback, and 9 for a typical 34 KB body. With 16 KB blocks (the default; 64 KB measured
+/// the same, with four times the memory per connection) the 5 MB body takes 634 receive calls instead of 2,516 and a
+/// large call over HTTP 5-9 ms less; a typical call costs a few per cent less CPU (BENCHMARKS.md, session 12).
 /// </summary>
 public sealed class LargeBlockMemoryPoolFactory(IOptions<CdsOptions> options, ILogger<LargeBlockMemoryPoolFactory> logger) : IMemoryPoolFactory<byte>
 {
     private readonly ConcurrentQueue<LargeBlockMemoryPool> _pools = new();
+    private int _logged;
 
     /// <summary>Blocks allocated by every pool made here (Kestrel makes its pools at start-up): for tests and diagnostics.</summary>
     public long BlocksAllocated => _pools.Sum(p => p.BlocksAllocated);
@@ -29,8 +30,8 @@ public sealed class LargeBlockMemoryPoolFactory(IOptions<CdsOptions> options, IL
         var o = options.Value;
         var pool = new LargeBlockMemoryPool(o.TransportBlockBytes, o.TransportPooledBlocks);
         _pools.Enqueue(pool);
-        // Once, when Kestrel takes the first pool at start-up: says in the log which pool serves connections.
-        if (_pools.Count == 1) Log.TransportBlocks(logger, o.TransportBlockBytes / 1024, o.TransportPooledBlocks);
+        // Once, when Kestrel takes its first pool at start-up: says in the log which pool serves connections.
+        if (Interlocked.Exchange(ref _logged, 1) == 0) Log.TransportBlocks(logger, o.TransportBlockBytes / 1024, o.TransportPooledBlocks);
         return pool;
     }
 }
