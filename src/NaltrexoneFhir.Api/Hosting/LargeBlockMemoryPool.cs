@@ -19,20 +19,14 @@ namespace NaltrexoneFhir.Api.Hosting;
 /// </summary>
 public sealed class LargeBlockMemoryPoolFactory(IOptions<CdsOptions> options, ILogger<LargeBlockMemoryPoolFactory> logger) : IMemoryPoolFactory<byte>
 {
-    private readonly ConcurrentQueue<LargeBlockMemoryPool> _pools = new();
     private int _logged;
-
-    /// <summary>Blocks allocated by every pool made here (Kestrel makes its pools at start-up): for tests and diagnostics.</summary>
-    public long BlocksAllocated => _pools.Sum(p => p.BlocksAllocated);
 
     public MemoryPool<byte> Create(MemoryPoolOptions? poolOptions = null)
     {
         var o = options.Value;
-        var pool = new LargeBlockMemoryPool(o.TransportBlockBytes, o.TransportPooledBlocks);
-        _pools.Enqueue(pool);
         // Once, when Kestrel takes its first pool at start-up: says in the log which pool serves connections.
         if (Interlocked.Exchange(ref _logged, 1) == 0) Log.TransportBlocks(logger, o.TransportBlockBytes / 1024, o.TransportPooledBlocks);
-        return pool;
+        return new LargeBlockMemoryPool(o.TransportBlockBytes, o.TransportPooledBlocks);
     }
 }
 
