@@ -7,17 +7,21 @@ namespace NaltrexoneFhir.Benchmarks.Http;
 
 /// <summary>
 /// The API as its own process (<c>dotnet NaltrexoneFhir.Api.dll</c>, the Release build) on a free loopback port,
-/// with Clock:Now pinned and the baseline endpoint switched on. Stopped (by its own pid) on dispose.
+/// with Clock:Now pinned and the baseline endpoint switched on. Stopped (by its own pid) on dispose, and its audit
+/// store's directory deleted then: a load run writes hundreds of MB of audit records, and every run used to leave
+/// them in the temp directory.
 /// </summary>
 public sealed class ServiceProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly Queue<string> _tail = new();
+    private readonly string _dataDirectory;
     private long _outputLines;
 
-    private ServiceProcess(Process process, int port)
+    private ServiceProcess(Process process, int port, string dataDirectory)
     {
         _process = process;
+        _dataDirectory = dataDirectory;
         Port = port;
         BaseUri = new Uri($"http://127.0.0.1:{port}");
     }
@@ -54,7 +58,7 @@ public sealed class ServiceProcess : IAsyncDisposable
 
         var sw = Stopwatch.StartNew();
         var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start the API process.");
-        var service = new ServiceProcess(process, port);
+        var service = new ServiceProcess(process, port, dataDir);
         process.OutputDataReceived += (_, e) => service.Keep(e.Data);
         process.ErrorDataReceived += (_, e) => service.Keep(e.Data);
         process.BeginOutputReadLine();
@@ -161,5 +165,11 @@ public sealed class ServiceProcess : IAsyncDisposable
         catch (InvalidOperationException) { /* already gone */ }
         catch (TimeoutException) { /* reported by the OS; nothing more to do */ }
         _process.Dispose();
+        try
+        {
+            if (Directory.Exists(_dataDirectory)) Directory.Delete(_dataDirectory, recursive: true);
+        }
+        catch (IOException) { /* a process that would not die still holds it; leave it */ }
+        catch (UnauthorizedAccessException) { }
     }
 }
