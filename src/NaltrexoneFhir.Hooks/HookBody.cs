@@ -91,8 +91,12 @@ public sealed class HookBody : IDisposable
     /// (<see cref="FhirFastReader.TryRead(ref Utf8JsonReader, ReadOnlyMemory{byte}, ref int, int)"/>);
     /// <see cref="FhirFastReader.NeverParallel"/> reads everything on the calling thread.
     /// </param>
+    /// <param name="preRead">
+    /// Bundle entries read while <paramref name="body"/> arrived, already stopped: a parallel read takes those whose
+    /// bytes and depth limit match instead of reading them again (<see cref="FhirFastReader.EntryPreReader"/>).
+    /// </param>
     public static HookBody Parse(ReadOnlyMemory<byte> body, int maxDepth, IReadOnlySet<string>? readAhead = null,
-        int parallelMinBytes = FhirFastReader.DefaultParallelMinBytes)
+        int parallelMinBytes = FhirFastReader.DefaultParallelMinBytes, FhirFastReader.EntryPreReader? preRead = null)
     {
         Dictionary<string, RawJson>? prefetch;
         int start, end;
@@ -100,14 +104,14 @@ public sealed class HookBody : IDisposable
         var offset = 0;
         try
         {
-            prefetch = Scan(body, maxDepth, readAhead, parallelMinBytes, ref offset, out start, out end);
+            prefetch = Scan(body, maxDepth, readAhead, parallelMinBytes, preRead, ref offset, out start, out end);
         }
         catch (JsonException) when (offset != 0)
         {
             // After a parallel read the reader counts positions from where it resumed: scan again on one thread, so
             // that a malformed body is reported exactly as the document parser reports it.
             offset = 0;
-            prefetch = Scan(body, maxDepth, readAhead, FhirFastReader.NeverParallel, ref offset, out start, out end);
+            prefetch = Scan(body, maxDepth, readAhead, FhirFastReader.NeverParallel, null, ref offset, out start, out end);
         }
         var options = new JsonDocumentOptions { MaxDepth = maxDepth };
         if (prefetch is null) return new HookBody(JsonDocument.Parse(body, options), null, null);
@@ -138,7 +142,7 @@ public sealed class HookBody : IDisposable
     /// root is not an object (the document parse reports it) or there is no single object-valued <c>prefetch</c>.
     /// </summary>
     private static Dictionary<string, RawJson>? Scan(ReadOnlyMemory<byte> body, int maxDepth, IReadOnlySet<string>? readAhead, int parallelMinBytes,
-        ref int offset, out int start, out int end)
+        FhirFastReader.EntryPreReader? preRead, ref int offset, out int start, out int end)
     {
         start = end = -1;
         var r = new Utf8JsonReader(body.Span, new JsonReaderOptions { MaxDepth = maxDepth });
@@ -168,7 +172,7 @@ public sealed class HookBody : IDisposable
                 // Reading a value checks it as skipping does; on a give-up (or malformed JSON) the reader is where it
                 // was, and skipping it then throws exactly what it always did.
                 var resource = kind == JsonValueKind.Object && readAhead?.Contains(name) == true
-                    ? FhirFastReader.TryRead(ref r, body, ref offset, parallelMinBytes)
+                    ? FhirFastReader.TryRead(ref r, body, ref offset, parallelMinBytes, preRead)
                     : null;
                 if (resource is null) r.Skip();
                 members[name] = new RawJson(body[valueStart..(offset + (int)r.BytesConsumed)], kind, resource);

@@ -4,6 +4,7 @@ using MediatR;
 using Microsoft.Extensions.Options;
 using NaltrexoneFhir.Api.Errors;
 using NaltrexoneFhir.Api.Options;
+using NaltrexoneFhir.Fhir.Json;
 using NaltrexoneFhir.Hooks;
 using NaltrexoneFhir.Rules.Catalog;
 using NaltrexoneFhir.Rules.Data;
@@ -65,6 +66,15 @@ public static class CdsEndpoints
         if (http.Request.ContentLength > limit) return (null, TooLarge(limit));
         // One byte more than announced, so that reaching the end needs no second buffer.
         var buffer = ArrayPool<byte>.Shared.Rent(http.Request.ContentLength is > 0 and var n ? (int)n + 1 : 16 * 1024);
+        // A large announced body: its Bundle entries are read while the rest arrives (stopped before the parse below,
+        // and before the buffer goes back to the pool on every path).
+        FhirFastReader.EntryPreReader? preRead = null;
+        if (readAhead is not null && options.PreReadMinBytes > 0 && http.Request.ContentLength is { } announced && announced >= options.PreReadMinBytes
+            && Environment.ProcessorCount > 1)
+        {
+            preRead = new FhirFastReader.EntryPreReader(buffer.AsMemory(0, (int)announced), options.MaxJsonDepth);
+            preRead.Start();
+        }
         try
         {
             var length = 0;
@@ -73,7 +83,13 @@ public static class CdsEndpoints
             {
                 length += read;
                 if (length > limit) return (null, TooLarge(limit));
+                preRead?.Advance(length);
                 if (length < buffer.Length) continue;
+                if (preRead is not null)
+                {
+                    await preRead.StopAsync(); // cannot happen with Content-Length; never leave it reading a returned buffer
+                    preRead = null;
+                }
                 var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, limit + 1L));
                 buffer.AsSpan(0, length).CopyTo(larger);
                 ArrayPool<byte>.Shared.Return(buffer);
@@ -81,7 +97,8 @@ public static class CdsEndpoints
             }
             if (length == 0)
                 return (null, Outcomes.Result(StatusCodes.Status400BadRequest, "required", "The request body is empty; a CDS Hooks request (JSON) is required."));
-            var parsed = HookBody.Parse(buffer.AsMemory(0, length), options.MaxJsonDepth, readAhead);
+            if (preRead is not null) await preRead.StopAsync();
+            var parsed = HookBody.Parse(buffer.AsMemory(0, length), options.MaxJsonDepth, readAhead, preRead: preRead);
             var body = new JsonBody(parsed, buffer);
             buffer = null!; // owned by the body now
             return (body, null);
@@ -95,6 +112,7 @@ public static class CdsEndpoints
         }
         finally
         {
+            if (preRead is not null) await preRead.StopAsync();
             if (buffer is not null) ArrayPool<byte>.Shared.Return(buffer);
         }
     }

@@ -30,6 +30,11 @@ public static partial class FhirFastReader
     /// <summary>How many entry arrays this process has read in parallel (diagnostics and tests).</summary>
     public static long ParallelReads => Interlocked.Read(ref _parallelReads);
 
+    private static long _preReadEntriesTaken;
+
+    /// <summary>How many entries parallel reads took from an <see cref="EntryPreReader"/> instead of reading them (diagnostics and tests).</summary>
+    public static long PreReadEntriesTaken => Interlocked.Read(ref _preReadEntriesTaken);
+
     /// <summary>The entry list of the last parallel read on this thread, reused (see TryReadEntriesInParallel).</summary>
     [ThreadStatic] private static List<(int Start, int End)>? t_bounds;
 
@@ -39,12 +44,14 @@ public static partial class FhirFastReader
     /// <summary>The body the hook-body overload of TryRead is reading on this thread; null elsewhere (and inside the parallel read, so nested Bundles stay sequential).</summary>
     [ThreadStatic] private static BodySource? t_body;
 
-    private sealed class BodySource(ReadOnlyMemory<byte> buffer, int offset, int minBytes)
+    private sealed class BodySource(ReadOnlyMemory<byte> buffer, int offset, int minBytes, EntryPreReader? preRead)
     {
         public ReadOnlyMemory<byte> Buffer { get; } = buffer;
         /// <summary>Where in <see cref="Buffer"/> the reader's own buffer starts (it moves on after a parallel read).</summary>
         public int Offset { get; set; } = offset;
         public int MinBytes { get; } = minBytes;
+        /// <summary>Entries read while the body arrived (stopped before this read began), or null.</summary>
+        public EntryPreReader? PreRead { get; } = preRead;
     }
 
     /// <summary>
@@ -52,14 +59,16 @@ public static partial class FhirFastReader
     /// <paramref name="offset"/> (its <c>TokenStartIndex</c> and <c>BytesConsumed</c> count from there), reading
     /// Bundle entry arrays of at least <paramref name="parallelMinBytes"/> on several cores. After a parallel read the
     /// reader is a new one over the rest of the buffer, and <paramref name="offset"/> says where that starts; on null
-    /// both are left exactly as they were. Never throws.
+    /// both are left exactly as they were. Never throws. Entries <paramref name="preRead"/> read while the body
+    /// arrived (it must be stopped) are taken instead of being read again when their bytes and depth limit match.
     /// </summary>
-    public static Resource? TryRead(ref Utf8JsonReader reader, ReadOnlyMemory<byte> buffer, ref int offset, int parallelMinBytes = DefaultParallelMinBytes)
+    public static Resource? TryRead(ref Utf8JsonReader reader, ReadOnlyMemory<byte> buffer, ref int offset, int parallelMinBytes = DefaultParallelMinBytes,
+        EntryPreReader? preRead = null)
     {
         // A body too small to hold such an array (every typical request) is read as before, with nothing to set up.
         if (parallelMinBytes == NeverParallel || Environment.ProcessorCount < 2 || buffer.Length < parallelMinBytes) return TryRead(ref reader);
         var previous = t_body;
-        var body = new BodySource(buffer, offset, parallelMinBytes);
+        var body = new BodySource(buffer, offset, parallelMinBytes, preRead);
         t_body = body;
         try
         {
@@ -111,18 +120,39 @@ public static partial class FhirFastReader
         if (!EntryBounds(json, open, bounds, out var close) || close - open < body.MinBytes || bounds.Count < 2) return null;
 
         var entries = new BundleEntry[bounds.Count];
-        var chunks = Chunks(bounds, Math.Min(Environment.ProcessorCount, 4));
+        // What is left to read: every entry, less those read while the body arrived (the first ones, usually);
+        // rest[k] is entry index[k] (no index: all of them).
+        var rest = bounds;
+        int[]? index = null;
+        if (body.PreRead is { Count: > 0 } preRead)
+        {
+            rest = [];
+            var left = new List<int>();
+            for (var i = 0; i < bounds.Count; i++)
+            {
+                if (preRead.TryGet(bounds[i].Start, bounds[i].End, entryLimit, out var entry)) entries[i] = entry;
+                else
+                {
+                    left.Add(i);
+                    rest.Add(bounds[i]);
+                }
+            }
+            index = [.. left];
+        }
         var failed = 0;
         var buffer = body.Buffer;
+        if (index is not null) Interlocked.Add(ref _preReadEntriesTaken, bounds.Count - index.Length);
         var options = new JsonReaderOptions { MaxDepth = entryLimit };
+        var chunks = rest.Count == 0 ? [0] : Chunks(rest, Math.Min(Environment.ProcessorCount, 4));
         Parallel.For(0, chunks.Length - 1, c =>
         {
             var saved = t_body;
             t_body = null;
             try
             {
-                for (var i = chunks[c]; i < chunks[c + 1] && Volatile.Read(ref failed) == 0; i++)
+                for (var k = chunks[c]; k < chunks[c + 1] && Volatile.Read(ref failed) == 0; k++)
                 {
+                    var i = index is null ? k : index[k];
                     var (start, end) = bounds[i];
                     var er = new Utf8JsonReader(buffer.Span[start..end], options);
                     er.Read();

@@ -66,6 +66,120 @@ public sealed class HookBodyTests
     }
 
     [Fact]
+    public void LargeBundle_PreReadWhileArriving_IsTheSameModel()
+    {
+        var bytes = LargeBundleRequest(entries: 400, seed: 1);
+        using var sequential = HookBody.Parse(bytes, MaxDepth, ReadAhead, FhirFastReader.NeverParallel);
+        foreach (var seed in new[] { 1, 2, 3 })
+        {
+            using var body = ParseWithPreRead(bytes, seed, out var preRead);
+            // Every entry but possibly the last (the scan takes whole 64-byte blocks and the body ends within 64 bytes of it).
+            Assert.InRange(preRead, 399, 400);
+            AssertSameBinding(Bind(sequential.RootElement, HookNames.OrderSign, sequential.Prefetch), Bind(body.RootElement, HookNames.OrderSign, body.Prefetch));
+            Assert.Equal(FhirJson.Write(sequential.Prefetch!["liverLabs"].Resource!), FhirJson.Write(body.Prefetch!["liverLabs"].Resource!));
+        }
+    }
+
+    /// <summary>
+    /// Which pre-read entries the parallel read takes, made visible: the pre-reader is shown a body that differs only
+    /// in the Observations' ids ("o12" → "q12", same offsets), so every entry taken from it comes out with a q-id. The
+    /// pre-reader is meant to see the very buffer that is parsed; this only shows where its entries end up.
+    /// </summary>
+    [Theory]
+    [InlineData(MaxDepth, true)]
+    [InlineData(MaxDepth + 10, false)] // another depth limit: an entry read with it is not the entry the body's reader would read
+    public async Task PreReadEntries_AreTakenByPosition_AndOnlyWithTheSameDepthLimit(int preReadDepth, bool taken)
+    {
+        var bytes = LargeBundleRequest(entries: 400, seed: 1);
+        var shown = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(bytes).Replace("\"id\":\"o", "\"id\":\"q"));
+        Assert.Equal(bytes.Length, shown.Length);
+        var reader = new FhirFastReader.EntryPreReader(shown, preReadDepth);
+        reader.Advance(shown.Length / 2);
+        reader.ReadArrived();
+        await reader.StopAsync();
+        Assert.InRange(reader.Count, 150, 250);
+
+        using var body = HookBody.Parse(bytes, MaxDepth, ReadAhead, parallelMinBytes: 1024, preRead: reader);
+        var ids = Assert.IsType<NaltrexoneFhir.Fhir.Model.Bundle>(body.Prefetch!["liverLabs"].Resource).Entry!.Select(e => e.Resource!.Id!).ToList();
+        var expected = Enumerable.Range(0, 400).Select(i => (taken && i < reader.Count ? "q" : "o") + i);
+        Assert.Equal(expected, ids);
+    }
+
+    [Fact]
+    public async Task AnEntryTooDeepForTheBody_IsRejectedAsBefore_EvenWhenPreReadWithAHigherLimit()
+    {
+        var sample = Encoding.UTF8.GetString(LargeBundleRequest(entries: 60, seed: 2));
+        var bytes = Encoding.UTF8.GetBytes(sample.Replace("\"deep\":0", "\"deep\":" + new string('[', 62) + new string(']', 62)));
+        var expected = Assert.ThrowsAny<JsonException>(() => HookBody.Parse(bytes, MaxDepth, ReadAhead, parallelMinBytes: 0).Dispose());
+        var reader = new FhirFastReader.EntryPreReader(bytes, maxDepth: 200);
+        reader.Advance(bytes.Length);
+        reader.ReadArrived();
+        await reader.StopAsync();
+        Assert.True(reader.Count >= 59, $"pre-read {reader.Count}");
+        var actual = Assert.ThrowsAny<JsonException>(() => HookBody.Parse(bytes, MaxDepth, ReadAhead, parallelMinBytes: 0, preRead: reader).Dispose());
+        Assert.Equal((expected.LineNumber, expected.BytePositionInLine, expected.Message), (actual.LineNumber, actual.BytePositionInLine, actual.Message));
+    }
+
+    [Fact]
+    public async Task PreReadingOnTheThreadPool_WhileTheBodyArrives_BindsTheSame()
+    {
+        var bytes = LargeBundleRequest(entries: 2000, seed: 3);
+        using var sequential = HookBody.Parse(bytes, MaxDepth, ReadAhead, FhirFastReader.NeverParallel);
+        for (var run = 0; run < 5; run++)
+        {
+            var reader = new FhirFastReader.EntryPreReader(bytes, MaxDepth);
+            reader.Start();
+            for (var n = 0; n < bytes.Length;)
+            {
+                n = Math.Min(bytes.Length, n + 64 * 1024);
+                reader.Advance(n);
+                await Task.Delay(1);
+            }
+            await reader.StopAsync();
+            await reader.StopAsync(); // twice is fine
+            using var body = HookBody.Parse(bytes, MaxDepth, ReadAhead, parallelMinBytes: 1024, preRead: reader);
+            AssertSameBinding(Bind(sequential.RootElement, HookNames.OrderSign, sequential.Prefetch), Bind(body.RootElement, HookNames.OrderSign, body.Prefetch));
+        }
+    }
+
+    [Fact]
+    public async Task APreReader_StoppedBeforeAnyByte_OrShownMoreThanItsBuffer_KeepsNothingWrong()
+    {
+        var idle = new FhirFastReader.EntryPreReader(new byte[1000], MaxDepth);
+        idle.Start();
+        await idle.StopAsync();
+        Assert.Equal(0, idle.Count);
+        await new FhirFastReader.EntryPreReader(new byte[10], MaxDepth).StopAsync(); // never started
+
+        var bytes = LargeBundleRequest(entries: 50, seed: 4);
+        var reader = new FhirFastReader.EntryPreReader(bytes, MaxDepth);
+        reader.Advance(bytes.Length * 2); // clamped to the buffer
+        reader.ReadArrived();
+        await reader.StopAsync();
+        Assert.InRange(reader.Count, 49, 50);
+    }
+
+    /// <summary>
+    /// Parses <paramref name="bytes"/> with entries pre-read as they arrived in random pieces (read on this thread
+    /// after each piece, so the outcome does not depend on scheduling); every Bundle of two entries or more is read
+    /// in parallel, so pre-read entries are taken wherever they can be.
+    /// </summary>
+    private static HookBody ParseWithPreRead(byte[] bytes, int seed, out int preRead)
+    {
+        var reader = new FhirFastReader.EntryPreReader(bytes, MaxDepth);
+        var random = new Random(seed);
+        for (var n = 0; n < bytes.Length;)
+        {
+            n = Math.Min(bytes.Length, n + random.Next(1, 4096));
+            reader.Advance(n);
+            reader.ReadArrived();
+        }
+        reader.StopAsync().GetAwaiter().GetResult();
+        preRead = reader.Count;
+        return HookBody.Parse(bytes, MaxDepth, ReadAhead, parallelMinBytes: 0, preRead: reader);
+    }
+
+    [Fact]
     public void LargeBundle_Mutated_IsAcceptedOrRejectedExactlyAsTheDocumentParserDoes_AndBindsTheSame()
     {
         // Mutations inside entries (give-ups, malformed strings), in the separators between them (the structural
@@ -82,6 +196,8 @@ public sealed class HookBodyTests
             using var whole = JsonDocument.Parse(bytes);
             using var body = HookBody.Parse(bytes, MaxDepth, ReadAhead, parallelMinBytes: 0);
             AssertSameBinding(Bind(whole.RootElement, HookNames.OrderSign, null), Bind(body.RootElement, HookNames.OrderSign, body.Prefetch));
+            using var preRead = ParseWithPreRead(bytes, seed: i, out _);
+            AssertSameBinding(Bind(whole.RootElement, HookNames.OrderSign, null), Bind(preRead.RootElement, HookNames.OrderSign, preRead.Prefetch));
         }
         for (var depth = 50; depth <= 62; depth++)
         {
@@ -204,6 +320,8 @@ public sealed class HookBodyTests
             AssertSameBinding(Bind(whole.RootElement, HookNames.OrderSign, null), Bind(body.RootElement, HookNames.OrderSign, body.Prefetch));
             using var parallel = HookBody.Parse(bytes, MaxDepth, ReadAhead, parallelMinBytes: 0);
             AssertSameBinding(Bind(whole.RootElement, HookNames.OrderSign, null), Bind(parallel.RootElement, HookNames.OrderSign, parallel.Prefetch));
+            using var preRead = ParseWithPreRead(bytes, seed: i, out _);
+            AssertSameBinding(Bind(whole.RootElement, HookNames.OrderSign, null), Bind(preRead.RootElement, HookNames.OrderSign, preRead.Prefetch));
         }
     }
 
@@ -254,6 +372,13 @@ public sealed class HookBodyTests
         Assert.Equal(actual is null, parallel is null);
         if (actual is not null)
             Assert.Equal((actual.LineNumber, actual.BytePositionInLine, actual.Message), (parallel!.LineNumber, parallel.BytePositionInLine, parallel.Message));
+        // Nor entries pre-read while the body arrived.
+        JsonException? preRead = null;
+        try { ParseWithPreRead(bytes, seed: bytes.Length, out _).Dispose(); }
+        catch (JsonException ex) { preRead = ex; }
+        Assert.Equal(actual is null, preRead is null);
+        if (actual is not null)
+            Assert.Equal((actual.LineNumber, actual.BytePositionInLine, actual.Message), (preRead!.LineNumber, preRead.BytePositionInLine, preRead.Message));
         Assert.Equal(expected is null, actual is null);
         if (expected is null) return "accepted";
         Assert.Equal((expected.LineNumber, expected.BytePositionInLine), (actual!.LineNumber, actual.BytePositionInLine));

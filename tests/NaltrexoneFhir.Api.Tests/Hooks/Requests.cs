@@ -61,4 +61,24 @@ public static class Requests
 
     public static JsonObject NaltrexoneDraft(string id = "d1") => MedRequest(id, "1483744", "naltrexone hydrochloride 50 MG Oral Tablet");
     public static JsonObject OxycodoneActive(string id = "m1") => MedRequest(id, "1049621", "oxycodone hydrochloride 5 MG Oral Tablet", "active", "2026-11-10");
+
+    /// <summary>
+    /// An order-sign of ~1.6 MB: a liverLabs Bundle of 2,000 ALT Observations (some elevated, so the cards depend on
+    /// them), large enough for the transport's large blocks, the parallel read and the read while arriving.
+    /// </summary>
+    public static string LargeHistoryOrderSign()
+    {
+        var observations = Enumerable.Range(0, 2000).Select(i => (JsonNode)new JsonObject
+        {
+            ["resourceType"] = "Observation", ["id"] = $"o{i}", ["status"] = "final",
+            ["code"] = new JsonObject { ["coding"] = new JsonArray(new JsonObject { ["system"] = "http://loinc.org", ["code"] = "1742-6", ["display"] = "ALT" }) },
+            ["subject"] = new JsonObject { ["reference"] = "Patient/p1" },
+            ["effectiveDateTime"] = $"2026-{1 + i % 10:00}-{1 + i % 28:00}",
+            ["valueQuantity"] = new JsonObject { ["value"] = 20 + i % 200, ["unit"] = "U/L", ["system"] = "http://unitsofmeasure.org", ["code"] = "U/L" },
+            ["note"] = new JsonArray(new JsonObject { ["text"] = new string('x', 500) }),
+        }).ToArray();
+        var body = OrderSign([NaltrexoneDraft()], new() { ["liverLabs"] = Bundle(observations) }).ToJsonString();
+        if (body.Length < 1_100_000) throw new InvalidOperationException($"The large order-sign is only {body.Length} bytes.");
+        return body;
+    }
 }

@@ -3,7 +3,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -140,7 +139,7 @@ public sealed class LargeBlockMemoryPoolTests
     [InlineData("0", false)]
     public async Task TheService_ReceivesALargeBody_WithTheConfiguredPool(string? blockBytes, bool largeBlocks)
     {
-        var body = LargeOrderSign();
+        var body = Requests.LargeHistoryOrderSign();
         using var memory = new CdsApiFactory();
         var expected = await Summaries(await memory.CreateClient().PostAsync("/cds-services/naltrexone-order-sign", CdsApiFactory.Json(body)));
 
@@ -151,22 +150,6 @@ public sealed class LargeBlockMemoryPoolTests
         Assert.NotEmpty(expected);
         Assert.Equal(expected, answer);
         Assert.Equal(largeBlocks, service.Output.Any(l => l.Contains("Kestrel transport: 16 KB blocks", StringComparison.Ordinal)));
-    }
-
-    private static string LargeOrderSign()
-    {
-        var observations = Enumerable.Range(0, 2000).Select(i => (JsonNode)new JsonObject
-        {
-            ["resourceType"] = "Observation", ["id"] = $"o{i}", ["status"] = "final",
-            ["code"] = new JsonObject { ["coding"] = new JsonArray(new JsonObject { ["system"] = "http://loinc.org", ["code"] = "1742-6", ["display"] = "ALT" }) },
-            ["subject"] = new JsonObject { ["reference"] = "Patient/p1" },
-            ["effectiveDateTime"] = $"2026-{1 + i % 10:00}-{1 + i % 28:00}",
-            ["valueQuantity"] = new JsonObject { ["value"] = 20 + i % 200, ["unit"] = "U/L", ["system"] = "http://unitsofmeasure.org", ["code"] = "U/L" },
-            ["note"] = new JsonArray(new JsonObject { ["text"] = new string('x', 500) }),
-        }).ToArray();
-        var body = Requests.OrderSign([Requests.NaltrexoneDraft()], new() { ["liverLabs"] = Requests.Bundle(observations) }).ToJsonString();
-        Assert.True(body.Length > 1_000_000, $"body {body.Length} bytes");
-        return body;
     }
 
     /// <summary>`dotnet NaltrexoneFhir.Api.dll` from the test's output folder on a free loopback port, its output collected.</summary>

@@ -1,0 +1,211 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Text.Json;
+using NaltrexoneFhir.Fhir.Model;
+
+namespace NaltrexoneFhir.Fhir.Json;
+
+public static partial class FhirFastReader
+{
+    /// <summary>Bodies at least this large (1 MB) are worth pre-reading while they arrive (see <see cref="EntryPreReader"/>).</summary>
+    public const int DefaultPreReadMinBytes = 4 * DefaultParallelMinBytes;
+
+    /// <summary>
+    /// Reads the entries of a large hook body's Bundles while the rest of the body is still arriving. A large-history
+    /// body (4.9 MB) takes ~4 ms to arrive on loopback and the read could only start after its last byte; this reader
+    /// follows the bytes as they come in (<see cref="Advance"/>), finds each complete element of an array named
+    /// <c>entry</c> in an object two levels under the root (<c>prefetch.key.entry[i]</c>, and <c>context.key.entry[i]</c>,
+    /// wasted but harmless) with a structural scan like the parallel read's, and reads it exactly as the parallel read
+    /// would: its own <see cref="Utf8JsonReader"/> over its own bytes, with the depth limit that entry will get there.
+    /// </summary>
+    /// <remarks>
+    /// It is speculative and changes no result: the body's reader still checks the whole body, and when it reads a
+    /// large entry array in parallel it takes a pre-read entry only for an element with the same start, end and depth
+    /// limit (the same function over the same bytes); every other element, and any array that is not read in parallel,
+    /// is read as before. An entry that fails here is simply not kept. <see cref="StopAsync"/> must be awaited before
+    /// the body is parsed (the results are handed over by that await) and before the buffer is reused.
+    /// </remarks>
+    public sealed class EntryPreReader
+    {
+        /// <summary>Containers open around an entry array's '[': the root, the <c>prefetch</c> object, the Bundle.</summary>
+        private const int EntryArrayDepth = 3;
+
+        private readonly ReadOnlyMemory<byte> _buffer;
+        private readonly int _entryLimit;
+        private readonly SemaphoreSlim _signal = new(0);
+        private readonly Dictionary<int, (int End, BundleEntry Entry)> _entries = [];
+        private readonly List<(int Start, int End)> _found = [];
+        private int _available;
+        private int _stopped;
+        /// <summary>How many of <see cref="_found"/> have been read (kept or not).</summary>
+        private int _read;
+        private Task? _task;
+
+        // The scan's state between blocks.
+        private int _scanned, _depth, _entryStart = -1;
+        private bool _inString, _escapeNext, _inEntryArray, _gaveUp;
+
+        /// <param name="buffer">The whole body's buffer as it will be parsed (sized from Content-Length); bytes arrive from its start.</param>
+        /// <param name="maxDepth">The depth limit the body will be parsed with.</param>
+        public EntryPreReader(ReadOnlyMemory<byte> buffer, int maxDepth)
+        {
+            _buffer = buffer;
+            // As the parallel read computes it for an array whose '[' the body's reader reads at depth 3.
+            _entryLimit = (maxDepth is 0 ? 64 : maxDepth) - (EntryArrayDepth + 1) - 1;
+        }
+
+        /// <summary>Entries read and kept so far (diagnostics and tests; read it after <see cref="StopAsync"/>).</summary>
+        public int Count => _entries.Count;
+
+        /// <summary>Starts reading on the thread pool.</summary>
+        public void Start() => _task ??= Task.Run(RunAsync);
+
+        /// <summary>The first <paramref name="available"/> bytes of the buffer have arrived and will not change.</summary>
+        public void Advance(int available)
+        {
+            Volatile.Write(ref _available, Math.Min(available, _buffer.Length));
+            _signal.Release();
+        }
+
+        /// <summary>Stops reading (after the entry being read) and waits for it; the kept entries are then visible to the caller.</summary>
+        public async Task StopAsync()
+        {
+            if (Interlocked.Exchange(ref _stopped, 1) == 0) _signal.Release();
+            if (_task is { } task) await task.ConfigureAwait(false);
+        }
+
+        /// <summary>The entry pre-read at exactly [<paramref name="start"/>, <paramref name="end"/>) with depth limit <paramref name="limit"/>.</summary>
+        internal bool TryGet(int start, int end, int limit, out BundleEntry entry)
+        {
+            if (limit == _entryLimit && _entries.TryGetValue(start, out var kept) && kept.End == end)
+            {
+                entry = kept.Entry;
+                return true;
+            }
+            entry = null!;
+            return false;
+        }
+
+        /// <summary>
+        /// Scans and reads, on the calling thread, what has arrived so far: for a caller with no spare thread to
+        /// <see cref="Start"/>, and for tests. Not to be called while started.
+        /// </summary>
+        public void ReadArrived()
+        {
+            if (_gaveUp || _entryLimit < 1) return;
+            Scan(Volatile.Read(ref _available));
+            var options = new JsonReaderOptions { MaxDepth = _entryLimit };
+            for (; _read < _found.Count && Volatile.Read(ref _stopped) == 0; _read++)
+            {
+                var (start, end) = _found[_read];
+                if (ReadEntry(_buffer.Span[start..end], options) is { } entry) _entries[start] = (end, entry);
+            }
+        }
+
+        private async Task RunAsync()
+        {
+            while (Volatile.Read(ref _stopped) == 0 && !_gaveUp && _entryLimit >= 1)
+            {
+                ReadArrived();
+                // Caught up (the scan takes whole 64-byte blocks): wait for more bytes or the stop. Every Advance
+                // releases the semaphore, so bytes that came after this check are not missed.
+                if (_read == _found.Count && Volatile.Read(ref _available) - _scanned < 64)
+                    await _signal.WaitAsync().ConfigureAwait(false);
+            }
+        }
+
+        private static BundleEntry? ReadEntry(ReadOnlySpan<byte> json, JsonReaderOptions options)
+        {
+            try
+            {
+                var r = new Utf8JsonReader(json, options);
+                r.Read();
+                var entry = ReadBundleEntry(ref r);
+                return r.Read() ? null : entry;
+            }
+            catch (Exception)
+            {
+                // A give-up, malformed or too deep entry: not kept; the body's reader decides about it as always.
+                return null;
+            }
+        }
+
+        /// <summary>Scans the whole 64-byte blocks below <paramref name="available"/>, noting complete entries in <see cref="_found"/>.</summary>
+        private void Scan(int available)
+        {
+            var json = _buffer.Span;
+            ref var first = ref MemoryMarshal.GetReference(json);
+            var i = _scanned;
+            while (!_gaveUp && i + 64 <= available)
+            {
+                var v0 = Vector256.LoadUnsafe(ref first, (nuint)i);
+                var v1 = Vector256.LoadUnsafe(ref first, (nuint)i + 32);
+                if (_escapeNext || Mask(v0, v1, (byte)'\\') != 0)
+                {
+                    Bytes(json, i, i + 64);
+                    i += 64;
+                    continue;
+                }
+                var inside = PrefixXor(Mask(v0, v1, (byte)'"'));
+                if (_inString) inside = ~inside;
+                _inString = (inside >> 63) != 0;
+                var opens = (Mask(v0, v1, (byte)'{') | Mask(v0, v1, (byte)'[')) & ~inside;
+                var closes = (Mask(v0, v1, (byte)'}') | Mask(v0, v1, (byte)']')) & ~inside;
+                for (var all = opens | closes; all != 0 && !_gaveUp; all &= all - 1)
+                {
+                    var bit = BitOperations.TrailingZeroCount(all);
+                    Bracket(json, i + bit, ((opens >> bit) & 1) != 0);
+                }
+                i += 64;
+            }
+            _scanned = i;
+        }
+
+        private void Bytes(ReadOnlySpan<byte> json, int from, int to)
+        {
+            for (var j = from; j < to && !_gaveUp; j++)
+            {
+                var b = json[j];
+                if (_escapeNext) _escapeNext = false;
+                else if (_inString)
+                {
+                    if (b == (byte)'\\') _escapeNext = true;
+                    else if (b == (byte)'"') _inString = false;
+                }
+                else if (b == (byte)'"') _inString = true;
+                else if (b is (byte)'{' or (byte)'[' or (byte)'}' or (byte)']') Bracket(json, j, b is (byte)'{' or (byte)'[');
+            }
+        }
+
+        private void Bracket(ReadOnlySpan<byte> json, int pos, bool opening)
+        {
+            if (opening)
+            {
+                if (_depth == EntryArrayDepth && json[pos] == (byte)'[') _inEntryArray = IsEntryKeyBefore(json, pos);
+                else if (_depth == EntryArrayDepth + 1 && _inEntryArray && json[pos] == (byte)'{') _entryStart = pos;
+                _depth++;
+                return;
+            }
+            _depth--;
+            if (_depth < 0) _gaveUp = true; // not JSON the body's reader will accept; stop guessing
+            else if (_depth == EntryArrayDepth + 1 && _inEntryArray && _entryStart >= 0 && json[pos] == (byte)'}')
+            {
+                _found.Add((_entryStart, pos + 1));
+                _entryStart = -1;
+            }
+            else if (_depth == EntryArrayDepth) _inEntryArray = false;
+        }
+
+        /// <summary>Whether <c>"entry"</c>, a colon and JSON whitespace come right before the '[' at <paramref name="pos"/>.</summary>
+        private static bool IsEntryKeyBefore(ReadOnlySpan<byte> json, int pos)
+        {
+            var i = pos - 1;
+            while (i >= 0 && json[i] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n') i--;
+            if (i < 0 || json[i] != (byte)':') return false;
+            i--;
+            while (i >= 0 && json[i] is (byte)' ' or (byte)'\t' or (byte)'\r' or (byte)'\n') i--;
+            return i >= 6 && json[(i - 6)..(i + 1)].SequenceEqual("\"entry\""u8);
+        }
+    }
+}

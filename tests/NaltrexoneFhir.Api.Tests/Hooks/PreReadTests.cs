@@ -1,0 +1,93 @@
+using System.Net;
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using NaltrexoneFhir.Api.Options;
+using NaltrexoneFhir.Fhir.Json;
+
+namespace NaltrexoneFhir.Api.Tests.Hooks;
+
+/// <summary>
+/// The hook route reads a large body's Bundle entries while the rest of it arrives (Cds:PreReadMinBytes). The answer
+/// must be exactly the one given without it; HookBodyTests checks the parse itself, body by body.
+/// </summary>
+public sealed class PreReadTests
+{
+    [Fact]
+    public async Task ALargeBodyArrivingSlowly_IsAnsweredAsWithoutThePreRead_AndItsEntriesAreTaken()
+    {
+        var body = Encoding.UTF8.GetBytes(Requests.LargeHistoryOrderSign());
+        using var off = new CdsApiFactory().With("Cds:PreReadMinBytes", "0");
+        var expected = await Cards(await off.CreateClient().PostAsync(Url, new TrickleContent(body)));
+        Assert.NotEmpty(expected);
+
+        using var on = new CdsApiFactory().With("Cds:PreReadMinBytes", "65536");
+        var client = on.CreateClient();
+        // Whether the pre-reader got a thread before the last byte depends on the machine's load: a few tries.
+        var taken = false;
+        for (var attempt = 0; attempt < 5 && !taken; attempt++)
+        {
+            var before = FhirFastReader.PreReadEntriesTaken;
+            Assert.Equal(expected, await Cards(await client.PostAsync(Url, new TrickleContent(body))));
+            taken = FhirFastReader.PreReadEntriesTaken > before;
+        }
+        Assert.True(taken, "no entry read while the body arrived was taken in five tries");
+    }
+
+    [Theory]
+    [InlineData("1")]
+    [InlineData("65535")]
+    [InlineData("-1")]
+    public void APreReadThresholdBelow64KB_OtherThanZero_StopsStartUp(string value)
+    {
+        using var factory = new CdsApiFactory().With("Cds:PreReadMinBytes", value);
+        var ex = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+        Assert.Contains("PreReadMinBytes", ex.ToString());
+    }
+
+    [Fact]
+    public void ThePreRead_IsOnForBodiesOf1MB_ByDefault()
+    {
+        using var factory = new CdsApiFactory();
+        _ = factory.CreateClient();
+        Assert.Equal(1024 * 1024, factory.Services.GetRequiredService<IOptions<CdsOptions>>().Value.PreReadMinBytes);
+    }
+
+    private const string Url = "/cds-services/naltrexone-order-sign";
+
+    private static async Task<string[]> Cards(HttpResponseMessage response)
+    {
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var json = await CdsApiFactory.ReadJson(response);
+        return json.GetProperty("cards").EnumerateArray()
+            .Select(c => c.GetProperty("summary").GetString() + " | " + c.GetProperty("detail").GetString()).Order(StringComparer.Ordinal).ToArray();
+    }
+
+    /// <summary>The body in 64 KB pieces a millisecond or two apart, with its Content-Length, as over a slow link.</summary>
+    private sealed class TrickleContent : HttpContent
+    {
+        private readonly byte[] body;
+
+        public TrickleContent(byte[] body)
+        {
+            this.body = body;
+            Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        }
+
+        protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
+        {
+            for (var i = 0; i < body.Length; i += 64 * 1024)
+            {
+                await stream.WriteAsync(body.AsMemory(i, Math.Min(64 * 1024, body.Length - i)));
+                await stream.FlushAsync();
+                await Task.Delay(1);
+            }
+        }
+
+        protected override bool TryComputeLength(out long length)
+        {
+            length = body.Length;
+            return true;
+        }
+    }
+}
