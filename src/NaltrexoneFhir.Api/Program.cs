@@ -43,6 +43,7 @@ services.AddSingleton<DataKeys>();
 services.AddSingleton(_ => new RuleEngine(RuleCatalog.All()));
 services.AddSingleton<PatientDataBuilder>();
 services.AddSingleton<ServiceCatalog>();
+services.AddSingleton<BodyPreReads>(); // large bodies read while they arrive (Hooks/BodyPreReads.cs)
 services.AddPatientDataSource(builder.Configuration); // prefetch first, then the allowlisted fhirServer (FhirServer:*)
 services.AddHookPipeline();
 services.AddCdsSecurity();   // client JWT, CORS, rate limits (Security/)

@@ -4,7 +4,6 @@ using MediatR;
 using Microsoft.Extensions.Options;
 using NaltrexoneFhir.Api.Errors;
 using NaltrexoneFhir.Api.Options;
-using NaltrexoneFhir.Fhir.Json;
 using NaltrexoneFhir.Hooks;
 using NaltrexoneFhir.Rules.Catalog;
 using NaltrexoneFhir.Rules.Data;
@@ -31,13 +30,14 @@ public static class CdsEndpoints
         return app;
     }
 
-    private static async Task<IResult> InvokeAsync(string id, HttpContext http, ServiceCatalog catalog, DataKeys keys, IMediator mediator, IOptions<CdsOptions> options)
+    private static async Task<IResult> InvokeAsync(string id, HttpContext http, ServiceCatalog catalog, DataKeys keys, IMediator mediator, IOptions<CdsOptions> options,
+        BodyPreReads preReads)
     {
         var service = catalog.Find(id);
         if (service is null)
             return Outcomes.Result(StatusCodes.Status404NotFound, "not-found", $"No CDS service with id '{(id.Length > 40 ? id[..40] + "…" : id)}'.");
 
-        var (body, problem) = await ReadBodyAsync(http, options.Value, keys.Names);
+        var (body, problem) = await ReadBodyAsync(http, options.Value, keys.Names, preReads);
         if (problem is not null) return problem;
         using (body)
         {
@@ -58,23 +58,19 @@ public static class CdsEndpoints
     /// returned <see cref="JsonBody"/> gives back when disposed: a growing MemoryStream allocated and copied about four
     /// times the body per call (BENCHMARKS.md). The prefetch values are kept apart as slices of that buffer
     /// (<see cref="HookBody"/>), not put into the document; those named in <paramref name="readAhead"/> are read into
-    /// the model in the same pass.
+    /// the model in the same pass, and, in a large body, its Bundle entries already while it arrives
+    /// (<paramref name="preReads"/>).
     /// </summary>
-    internal static async Task<(JsonBody? Body, IResult? Problem)> ReadBodyAsync(HttpContext http, CdsOptions options, IReadOnlySet<string>? readAhead = null)
+    internal static async Task<(JsonBody? Body, IResult? Problem)> ReadBodyAsync(HttpContext http, CdsOptions options, IReadOnlySet<string>? readAhead = null,
+        BodyPreReads? preReads = null)
     {
         var limit = options.MaxRequestBodyBytes;
         if (http.Request.ContentLength > limit) return (null, TooLarge(limit));
         // One byte more than announced, so that reaching the end needs no second buffer.
         var buffer = ArrayPool<byte>.Shared.Rent(http.Request.ContentLength is > 0 and var n ? (int)n + 1 : 16 * 1024);
-        // A large announced body: its Bundle entries are read while the rest arrives (stopped before the parse below,
-        // and before the buffer goes back to the pool on every path).
-        FhirFastReader.EntryPreReader? preRead = null;
-        if (readAhead is not null && options.PreReadMinBytes > 0 && http.Request.ContentLength is { } announced && announced >= options.PreReadMinBytes
-            && Environment.ProcessorCount > 1)
-        {
-            preRead = new FhirFastReader.EntryPreReader(buffer.AsMemory(0, (int)announced), options.MaxJsonDepth);
-            preRead.Start();
-        }
+        // A large announced hook body: its Bundle entries are read while the rest arrives (stopped before the parse
+        // below, and before the buffer goes back to the pool on every path).
+        var preRead = readAhead is null ? null : preReads?.TryStart(http.Request.ContentLength, buffer);
         try
         {
             var length = 0;
@@ -98,7 +94,7 @@ public static class CdsEndpoints
             if (length == 0)
                 return (null, Outcomes.Result(StatusCodes.Status400BadRequest, "required", "The request body is empty; a CDS Hooks request (JSON) is required."));
             if (preRead is not null) await preRead.StopAsync();
-            var parsed = HookBody.Parse(buffer.AsMemory(0, length), options.MaxJsonDepth, readAhead, preRead: preRead);
+            var parsed = HookBody.Parse(buffer.AsMemory(0, length), options.MaxJsonDepth, readAhead, preRead: preRead?.Reader);
             var body = new JsonBody(parsed, buffer);
             buffer = null!; // owned by the body now
             return (body, null);

@@ -34,6 +34,13 @@ public sealed class CdsOptions : IValidatableObject
     /// </summary>
     [Range(0, int.MaxValue)] public int PreReadMinBytes { get; set; } = NaltrexoneFhir.Fhir.Json.FhirFastReader.DefaultPreReadMinBytes;
 
+    /// <summary>
+    /// Linux nice value of the threads that read a large body while it arrives (0 = as hook calls, 19 = lowest). At
+    /// the default 5, with the client on the same 2 cores, the large call measured as without the read (a pool thread
+    /// at normal priority: 1 ms slower); over a throttled link it kept the gain (BENCHMARKS.md, session 13).
+    /// </summary>
+    [Range(0, 19)] public int PreReadNice { get; set; } = 5;
+
     /// <summary>Free transport blocks kept for reuse (at 16 KB, 256 blocks = 4 MB at most); more are left to the GC.</summary>
     [Range(0, 65_536)] public int TransportPooledBlocks { get; set; } = 256;
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using NaltrexoneFhir.Api.Hosting;
 using NaltrexoneFhir.Persistence;
 
 namespace NaltrexoneFhir.Api.Store;

@@ -121,14 +121,16 @@ public sealed class HookBodyTests
     }
 
     [Fact]
-    public async Task PreReadingOnTheThreadPool_WhileTheBodyArrives_BindsTheSame()
+    public async Task PreReadingOnAThreadOfItsOwn_WhileTheBodyArrives_BindsTheSame()
     {
         var bytes = LargeBundleRequest(entries: 2000, seed: 3);
         using var sequential = HookBody.Parse(bytes, MaxDepth, ReadAhead, FhirFastReader.NeverParallel);
         for (var run = 0; run < 5; run++)
         {
             var reader = new FhirFastReader.EntryPreReader(bytes, MaxDepth);
-            reader.Start();
+            var setUp = 0;
+            reader.Start(() => setUp++);
+            reader.Start(); // once only
             for (var n = 0; n < bytes.Length;)
             {
                 n = Math.Min(bytes.Length, n + 64 * 1024);
@@ -137,6 +139,7 @@ public sealed class HookBodyTests
             }
             await reader.StopAsync();
             await reader.StopAsync(); // twice is fine
+            Assert.Equal(1, setUp);
             using var body = HookBody.Parse(bytes, MaxDepth, ReadAhead, parallelMinBytes: 1024, preRead: reader);
             AssertSameBinding(Bind(sequential.RootElement, HookNames.OrderSign, sequential.Prefetch), Bind(body.RootElement, HookNames.OrderSign, body.Prefetch));
         }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using NaltrexoneFhir.Api.Hooks;
 using NaltrexoneFhir.Api.Options;
 using NaltrexoneFhir.Fhir.Json;
 
@@ -43,6 +44,37 @@ public sealed class PreReadTests
         using var factory = new CdsApiFactory().With("Cds:PreReadMinBytes", value);
         var ex = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
         Assert.Contains("PreReadMinBytes", ex.ToString());
+    }
+
+    [Theory]
+    [InlineData("-1")]
+    [InlineData("20")]
+    public void APreReadNiceOutside0To19_StopsStartUp(string value)
+    {
+        using var factory = new CdsApiFactory().With("Cds:PreReadNice", value);
+        var ex = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
+        Assert.Contains("PreReadNice", ex.ToString());
+    }
+
+    [Fact]
+    public async Task PreReaders_StartOnlyForLargeAnnouncedBodies_AtMostOnePerCore()
+    {
+        var preReads = new BodyPreReads(Microsoft.Extensions.Options.Options.Create(new CdsOptions { PreReadMinBytes = 65536 }));
+        var buffer = new byte[200_000];
+        Assert.Null(preReads.TryStart(null, buffer));         // chunked: no Content-Length
+        Assert.Null(preReads.TryStart(65535, buffer));        // below the threshold
+        Assert.Null(preReads.TryStart(buffer.Length + 1, buffer)); // more than the buffer holds
+        Assert.Null(new BodyPreReads(Microsoft.Extensions.Options.Options.Create(new CdsOptions { PreReadMinBytes = 0 })).TryStart(100_000, buffer));
+
+        var leases = Enumerable.Range(0, Environment.ProcessorCount).Select(_ => preReads.TryStart(100_000, buffer)).ToList();
+        Assert.All(leases, l => Assert.NotNull(l));
+        Assert.Null(preReads.TryStart(100_000, buffer)); // every slot taken
+        await leases[0]!.StopAsync();
+        await leases[0]!.StopAsync(); // frees its slot once
+        var again = preReads.TryStart(100_000, buffer);
+        Assert.NotNull(again);
+        Assert.Null(preReads.TryStart(100_000, buffer));
+        foreach (var l in leases.Skip(1).Append(again)) await l!.StopAsync();
     }
 
     [Fact]

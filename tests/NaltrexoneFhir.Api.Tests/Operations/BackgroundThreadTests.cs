@@ -1,4 +1,4 @@
-using NaltrexoneFhir.Api.Store;
+using NaltrexoneFhir.Api.Hosting;
 
 namespace NaltrexoneFhir.Api.Tests.Operations;
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 
-namespace NaltrexoneFhir.Api.Store;
+namespace NaltrexoneFhir.Api.Hosting;
 
 /// <summary>
 /// Runs an async loop on a dedicated thread, optionally at a lower Linux scheduling priority, with a one-thread
@@ -15,7 +15,7 @@ public static class BackgroundThread
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var thread = new Thread(() =>
         {
-            Lower(nice);
+            LowerPriority(nice);
             var context = new OneThreadContext();
             var previous = SynchronizationContext.Current;
             SynchronizationContext.SetSynchronizationContext(context);
@@ -46,7 +46,7 @@ public static class BackgroundThread
     }
 
     /// <summary>Raises the calling thread's nice value (lowering its priority); always permitted, never fatal.</summary>
-    private static void Lower(int nice)
+    public static void LowerPriority(int nice)
     {
         if (nice <= 0 || !OperatingSystem.IsLinux()) return;
         try
