@@ -150,6 +150,28 @@ if (mode == "rate")
         File.WriteAllLines(dump, OpenLoopClient.LastRun.Select(r => FormattableString.Invariant($"{r.DueMs:0.000} {r.LatencyMs:0.000}")));
     return result.Errors > 0 ? 1 : 0;
 }
+if (mode == "large")
+{
+    // Sequential large-history calls against a running service: -- large <url> [calls] [upload MB/s; 0 = unpaced]
+    var inv = System.Globalization.CultureInfo.InvariantCulture;
+    if (positional.Length < 2 || !Uri.TryCreate(positional[1], UriKind.Absolute, out var url) || url.Scheme != Uri.UriSchemeHttp
+        || !int.TryParse(positional.ElementAtOrDefault(2) ?? "30", inv, out var calls) || calls <= 0
+        || !double.TryParse(positional.ElementAtOrDefault(3) ?? "0", inv, out var mbps) || mbps < 0)
+    {
+        Console.Error.WriteLine("Usage: -- large <http://host:port/path> [calls, > 0; default 30] [upload MB/s, >= 0; default 0 = as fast as loopback goes]");
+        return 2;
+    }
+    var body = SyntheticPatient.OrderSign(PatientShape.Large);
+    if (mbps == 0)
+    {
+        var whole = await LoadClient.SequentialAsync("large", url, body, calls);
+        Console.WriteLine($"{whole.Requests} calls, {whole.Errors} errors; {whole.Latency}");
+        return whole.Errors > 0 ? 1 : 0;
+    }
+    var (paced, afterLastByte) = await LoadClient.SequentialPacedAsync("large", url, body, calls, mbps * 1e6);
+    Console.WriteLine($"{paced.Requests} calls, {paced.Errors} errors; whole call {paced.Latency}; after the last byte {afterLastByte}");
+    return paced.Errors > 0 ? 1 : 0;
+}
 if (mode == "audit")
 {
     // The audit writer's CPU per hook call, without HTTP: -- audit [calls] [prefilled calls] [v4]

@@ -13,10 +13,13 @@ public sealed record HttpSettings(bool Quick, int Connections, TimeSpan Duration
 /// <summary>
 /// The HTTP benchmark: cold starts, then one service process driven closed-loop on the order-sign route and on the
 /// baseline route (same body, interleaved rounds, same run), a fixed-rate run at half the measured maximum, and
-/// sequential large-history calls; peak RSS from /proc.
+/// sequential large-history calls, on loopback and over a paced 1 Gbit/s upload; peak RSS from /proc.
 /// </summary>
 public static class HttpBenchmark
 {
+    /// <summary>A 1 Gbit/s link between the EHR and the service.</summary>
+    private const double LinkBytesPerSecond = 125e6;
+
     public static async Task<int> RunAsync(HttpSettings s, TextWriter report)
     {
         var typical = SyntheticPatient.OrderSign(PatientShape.Typical);
@@ -100,6 +103,9 @@ public static class HttpBenchmark
         // 4. The large-history patient over HTTP, one call at a time.
         var largeRun = await LoadClient.SequentialAsync("order-sign (large history)", service.OrderSign, large, s.Quick ? 3 : 30);
         rows.Add(largeRun);
+        // 5. The same over a 1 Gbit/s link (the body paced at 125 MB/s, ~41 ms): what the service adds after the last byte.
+        var (linkRun, afterLastByte) = await LoadClient.SequentialPacedAsync("order-sign (large history)", service.OrderSign, large, s.Quick ? 3 : 30, LinkBytesPerSecond);
+        rows.Add(linkRun);
         var (peakAfterLarge, currentRss) = service.Memory();
 
         report.WriteLine($"Closed loop: {s.Connections} connections, {s.Duration.TotalSeconds:0} s per round, {s.Rounds} interleaved round(s) per route; client {(s.UseWrk ? "wrk (1 thread)" : "C# HttpClient")}.");
@@ -114,6 +120,7 @@ public static class HttpBenchmark
         report.WriteLine(FormattableString.Invariant($"**Fixed rate {rate:0} req/s (half of the max {svcRps:0} req/s): p99 {fixedRate.Latency.P99:0.00} ms** (the median of {fixedSvc.Count} interleaved {s.FixedRateDuration.TotalSeconds:0} s round(s): {P99s(fixedSvc)} ms; that round's p50 {fixedRate.Latency.P50:0.00}, p95 {fixedRate.Latency.P95:0.00}, max {fixedRate.Latency.Max:0.00}), measured from each request's scheduled start, after {settling.TotalSeconds:0} s at that rate right after the closed loop (p99 {settle.Latency.P99:0.00} ms then, not counted); the baseline route at the same rate, in the rounds between: p99 {fixedRateBaseline.Latency.P99:0.00} ms median ({P99s(fixedBas)} ms; p50 {fixedRateBaseline.Latency.P50:0.00}). The open-loop client used {fixedRateCpu.TotalSeconds / (s.FixedRateDuration.TotalSeconds * fixedSvc.Count):P0} of one core."));
         report.WriteLine(FormattableString.Invariant($"**Peak RSS (VmHWM): {peakAfterLoad:0} MB after the typical load**, {peakAfterLarge:0} MB after the large-history calls (current {currentRss:0} MB)."));
         report.WriteLine(FormattableString.Invariant($"Large-history over HTTP: median {largeRun.Latency.P50:0.0} ms per call (max {largeRun.Latency.Max:0.0} ms, {largeRun.Requests} calls)."));
+        report.WriteLine(FormattableString.Invariant($"Large-history over a 1 Gbit/s link (the body sent at {LinkBytesPerSecond / 1e6:0} MB/s, {large.Length / LinkBytesPerSecond * 1000:0} ms of transfer): median {linkRun.Latency.P50:0.0} ms per call, **{afterLastByte.P50:0.0} ms after the last byte** (p95 {afterLastByte.P95:0.0}, max {afterLastByte.Max:0.0} ms, {linkRun.Requests} calls)."));
         report.WriteLine($"Service log lines written: {service.OutputLines}.");
         report.WriteLine();
 
