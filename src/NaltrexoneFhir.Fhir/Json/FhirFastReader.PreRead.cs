@@ -25,9 +25,10 @@ public static partial class FhirFastReader
     /// limit (the same function over the same bytes); every other element, and any array that is not read in parallel,
     /// is read as before. An entry that fails here is simply not kept. <see cref="StopAsync"/> must be awaited before
     /// the body is parsed (the results are handed over by that await) and before the buffer is reused.
-    /// It runs on a thread of its own rather than the thread pool: on 2 cores with the client on the same machine, a
-    /// pool thread at normal priority took CPU the arrival needed (the large call 1 ms slower on loopback), while a
-    /// thread at a lower priority costs nothing there and keeps the gain over a real link (BENCHMARKS.md, session 13).
+    /// The caller gives it a thread (<see cref="Run"/>). The service uses long-lived threads at a lower priority rather
+    /// than the thread pool: on 2 cores with the client on the same machine, a pool thread at normal priority took CPU
+    /// the arrival needed (the large call 1 ms slower on loopback), while a niced thread costs nothing there and keeps
+    /// the gain over a real link (BENCHMARKS.md, session 13).
     /// </remarks>
     public sealed class EntryPreReader
     {
@@ -37,13 +38,18 @@ public static partial class FhirFastReader
         private readonly ReadOnlyMemory<byte> _buffer;
         private readonly int _entryLimit;
         private readonly SemaphoreSlim _signal = new(0);
-        private readonly Dictionary<int, (int End, BundleEntry Entry)> _entries = [];
+        // The entries found, in body order (so sorted by start), and what reading each gave (null: not kept). Two lists
+        // of 8-byte items rather than a dictionary: a large history's 5,700 entries stay below the large object heap's
+        // 85 KB, where a dictionary's arrays (~300 KB) went, and each call added to it until a full GC (peak RSS +15 MB).
         private readonly List<(int Start, int End)> _found = [];
+        private readonly List<BundleEntry?> _kept = [];
+        private int _keptCount;
+        private const int Idle = 0, Running = 1, StoppedBeforeRun = 2, StoppedWhileRunning = 3;
+        private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _available;
-        private int _stopped;
+        private int _state;
         /// <summary>How many of <see cref="_found"/> have been read (kept or not).</summary>
         private int _read;
-        private Task? _task;
 
         // The scan's state between blocks.
         private int _scanned, _depth, _entryStart = -1;
@@ -59,47 +65,32 @@ public static partial class FhirFastReader
         }
 
         /// <summary>Entries read and kept so far (diagnostics and tests; read it after <see cref="StopAsync"/>).</summary>
-        public int Count => _entries.Count;
+        public int Count => _keptCount;
 
         /// <summary>
-        /// Starts reading on a thread of its own, which first runs <paramref name="setUp"/> (the service lowers its
-        /// priority there, so that it takes only CPU the arrival does not need). At most once.
+        /// Reads on the calling thread as the bytes arrive, until <see cref="StopAsync"/> (or the body turns out not to
+        /// be JSON it can follow). Returns at once when stopped before it began. At most one thread may run it.
         /// </summary>
-        public void Start(Action? setUp = null)
+        public void Run()
         {
-            if (_task is not null) return;
-            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _task = done.Task;
-            var thread = new Thread(() =>
-            {
-                try
-                {
-                    setUp?.Invoke();
-                    while (Volatile.Read(ref _stopped) == 0 && !_gaveUp && _entryLimit >= 1)
-                    {
-                        ReadArrived();
-                        // Caught up (the scan takes whole 64-byte blocks): wait for more bytes or the stop. Every
-                        // Advance releases the semaphore, so bytes that came after this check are not missed.
-                        if (_read == _found.Count && Volatile.Read(ref _available) - _scanned < 64) _signal.Wait();
-                    }
-                }
-                catch (Exception)
-                {
-                    // Nothing here may fail the request: what was not read is read by the body's reader as always.
-                }
-                finally
-                {
-                    done.SetResult();
-                }
-            })
-            { IsBackground = true, Name = "entry-pre-read" };
+            if (Interlocked.CompareExchange(ref _state, Running, Idle) != Idle) return;
             try
             {
-                thread.Start();
+                while (Volatile.Read(ref _state) == Running && !_gaveUp && _entryLimit >= 1)
+                {
+                    ReadArrived();
+                    // Caught up (the scan takes whole 64-byte blocks): wait for more bytes or the stop. Every Advance
+                    // releases the semaphore, so bytes that came after this check are not missed.
+                    if (_read == _found.Count && Volatile.Read(ref _available) - _scanned < 64) _signal.Wait();
+                }
             }
             catch (Exception)
             {
-                done.TrySetResult(); // no thread (out of memory): nothing pre-read
+                // Nothing here may fail the request: what was not read is read by the body's reader as always.
+            }
+            finally
+            {
+                _done.SetResult();
             }
         }
 
@@ -110,20 +101,39 @@ public static partial class FhirFastReader
             _signal.Release();
         }
 
-        /// <summary>Stops reading (after the entry being read) and waits for it; the kept entries are then visible to the caller.</summary>
-        public async Task StopAsync()
+        /// <summary>
+        /// Stops reading (after the entry being read) and waits for <see cref="Run"/> to return, if it began; the kept
+        /// entries are then visible to the caller. Idempotent.
+        /// </summary>
+        public Task StopAsync()
         {
-            if (Interlocked.Exchange(ref _stopped, 1) == 0) _signal.Release();
-            if (_task is { } task) await task.ConfigureAwait(false);
+            while (true)
+            {
+                switch (Volatile.Read(ref _state))
+                {
+                    case Idle when Interlocked.CompareExchange(ref _state, StoppedBeforeRun, Idle) == Idle:
+                    case StoppedBeforeRun:
+                        return Task.CompletedTask;
+                    case Running when Interlocked.CompareExchange(ref _state, StoppedWhileRunning, Running) == Running:
+                        _signal.Release();
+                        return _done.Task;
+                    case StoppedWhileRunning:
+                        return _done.Task;
+                }
+            }
         }
 
         /// <summary>The entry pre-read at exactly [<paramref name="start"/>, <paramref name="end"/>) with depth limit <paramref name="limit"/>.</summary>
         internal bool TryGet(int start, int end, int limit, out BundleEntry entry)
         {
-            if (limit == _entryLimit && _entries.TryGetValue(start, out var kept) && kept.End == end)
+            if (limit == _entryLimit)
             {
-                entry = kept.Entry;
-                return true;
+                var i = BinarySearch(start);
+                if (i >= 0 && i < _kept.Count && _found[i].End == end && _kept[i] is { } kept)
+                {
+                    entry = kept;
+                    return true;
+                }
             }
             entry = null!;
             return false;
@@ -131,18 +141,35 @@ public static partial class FhirFastReader
 
         /// <summary>
         /// Scans and reads, on the calling thread, what has arrived so far: for a caller with no spare thread to
-        /// <see cref="Start"/> one, and for tests. Not to be called once started.
+        /// <see cref="Run"/> it on, and for tests. Not to be called while it runs.
         /// </summary>
         public void ReadArrived()
         {
             if (_gaveUp || _entryLimit < 1) return;
             Scan(Volatile.Read(ref _available));
             var options = new JsonReaderOptions { MaxDepth = _entryLimit };
-            for (; _read < _found.Count && Volatile.Read(ref _stopped) == 0; _read++)
+            for (; _read < _found.Count && Volatile.Read(ref _state) < StoppedBeforeRun; _read++)
             {
                 var (start, end) = _found[_read];
-                if (ReadEntry(_buffer.Span[start..end], options) is { } entry) _entries[start] = (end, entry);
+                var entry = ReadEntry(_buffer.Span[start..end], options);
+                _kept.Add(entry);
+                if (entry is not null) _keptCount++;
             }
+        }
+
+        /// <summary>The index in <see cref="_found"/> of the entry starting at <paramref name="start"/>, or -1.</summary>
+        private int BinarySearch(int start)
+        {
+            int lo = 0, hi = _found.Count - 1;
+            while (lo <= hi)
+            {
+                var mid = lo + (hi - lo) / 2;
+                var at = _found[mid].Start;
+                if (at == start) return mid;
+                if (at < start) lo = mid + 1;
+                else hi = mid - 1;
+            }
+            return -1;
         }
 
         private static BundleEntry? ReadEntry(ReadOnlySpan<byte> json, JsonReaderOptions options)

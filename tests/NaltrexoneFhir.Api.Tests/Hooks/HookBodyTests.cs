@@ -128,9 +128,8 @@ public sealed class HookBodyTests
         for (var run = 0; run < 5; run++)
         {
             var reader = new FhirFastReader.EntryPreReader(bytes, MaxDepth);
-            var setUp = 0;
-            reader.Start(() => setUp++);
-            reader.Start(); // once only
+            var thread = new Thread(reader.Run);
+            thread.Start();
             for (var n = 0; n < bytes.Length;)
             {
                 n = Math.Min(bytes.Length, n + 64 * 1024);
@@ -139,7 +138,8 @@ public sealed class HookBodyTests
             }
             await reader.StopAsync();
             await reader.StopAsync(); // twice is fine
-            Assert.Equal(1, setUp);
+            Assert.True(thread.Join(TimeSpan.FromSeconds(10)), "Run did not return after the stop");
+            reader.Run(); // once only: returns at once
             using var body = HookBody.Parse(bytes, MaxDepth, ReadAhead, parallelMinBytes: 1024, preRead: reader);
             AssertSameBinding(Bind(sequential.RootElement, HookNames.OrderSign, sequential.Prefetch), Bind(body.RootElement, HookNames.OrderSign, body.Prefetch));
         }
@@ -149,9 +149,15 @@ public sealed class HookBodyTests
     public async Task APreReader_StoppedBeforeAnyByte_OrShownMoreThanItsBuffer_KeepsNothingWrong()
     {
         var idle = new FhirFastReader.EntryPreReader(new byte[1000], MaxDepth);
-        idle.Start();
+        var thread = new Thread(idle.Run);
+        thread.Start();
         await idle.StopAsync();
+        Assert.True(thread.Join(TimeSpan.FromSeconds(10)));
         Assert.Equal(0, idle.Count);
+        var stoppedFirst = new FhirFastReader.EntryPreReader(new byte[1000], MaxDepth);
+        await stoppedFirst.StopAsync();
+        stoppedFirst.Run(); // stopped before it began: returns at once, reads nothing
+        await stoppedFirst.StopAsync();
         await new FhirFastReader.EntryPreReader(new byte[10], MaxDepth).StopAsync(); // never started
 
         var bytes = LargeBundleRequest(entries: 50, seed: 4);

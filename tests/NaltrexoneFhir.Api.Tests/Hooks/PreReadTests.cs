@@ -59,12 +59,13 @@ public sealed class PreReadTests
     [Fact]
     public async Task PreReaders_StartOnlyForLargeAnnouncedBodies_AtMostOnePerCore()
     {
-        var preReads = new BodyPreReads(Microsoft.Extensions.Options.Options.Create(new CdsOptions { PreReadMinBytes = 65536 }));
+        using var preReads = new BodyPreReads(Microsoft.Extensions.Options.Options.Create(new CdsOptions { PreReadMinBytes = 65536 }));
         var buffer = new byte[200_000];
         Assert.Null(preReads.TryStart(null, buffer));         // chunked: no Content-Length
         Assert.Null(preReads.TryStart(65535, buffer));        // below the threshold
         Assert.Null(preReads.TryStart(buffer.Length + 1, buffer)); // more than the buffer holds
-        Assert.Null(new BodyPreReads(Microsoft.Extensions.Options.Options.Create(new CdsOptions { PreReadMinBytes = 0 })).TryStart(100_000, buffer));
+        using (var off = new BodyPreReads(Microsoft.Extensions.Options.Options.Create(new CdsOptions { PreReadMinBytes = 0 })))
+            Assert.Null(off.TryStart(100_000, buffer));
 
         var leases = Enumerable.Range(0, Environment.ProcessorCount).Select(_ => preReads.TryStart(100_000, buffer)).ToList();
         Assert.All(leases, l => Assert.NotNull(l));
