@@ -143,7 +143,10 @@ public static partial class FhirFastReader
         var buffer = body.Buffer;
         if (index is not null) Interlocked.Add(ref _preReadEntriesTaken, bounds.Count - index.Length);
         var options = new JsonReaderOptions { MaxDepth = entryLimit };
-        var chunks = rest.Count == 0 ? [0] : Chunks(rest, Math.Min(Environment.ProcessorCount, 4));
+        // Four runs per core, taken by whichever thread is free: with one run per core, a core the VM or the GC held up
+        // left the other spinning at the end (in-process large history, 7 alternated pairs: median 20.4 vs 22.2 ms per
+        // call, less CPU too; BENCHMARKS.md, session 13).
+        var chunks = rest.Count == 0 ? [0] : Chunks(rest, Math.Min(rest.Count, Environment.ProcessorCount * 4));
         Parallel.For(0, chunks.Length - 1, c =>
         {
             var saved = t_body;
