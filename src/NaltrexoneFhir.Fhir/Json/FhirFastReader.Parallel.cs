@@ -1,6 +1,3 @@
-using System.Numerics;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 using System.Text.Json;
 using NaltrexoneFhir.Fhir.Model;
 
@@ -204,104 +201,47 @@ public static partial class FhirFastReader
     /// <summary>
     /// Finds each element of the array whose '[' is at <paramref name="open"/>, all of which must be objects separated
     /// by commas and JSON whitespace, and the closing ']'. False on anything else. Only the structure is checked
-    /// here (brackets outside strings): each element is checked by the reader that reads it.
+    /// here (brackets outside strings, <see cref="ScanBrackets"/>): each element is checked by the reader that reads it.
     /// </summary>
-    /// <remarks>
-    /// 64 bytes at a time: vector compares give masks of quotes and brackets, a prefix XOR of the quote mask marks
-    /// the bytes inside strings, and only the brackets outside them are visited. Blocks with a backslash (rare in
-    /// FHIR data) go byte by byte, so an escaped quote is never taken for the end of a string.
-    /// </remarks>
     private static bool EntryBounds(ReadOnlySpan<byte> json, int open, List<(int Start, int End)> bounds, out int close)
     {
-        var scan = new StructureScan { Depth = 0, EntryStart = -1, Close = -1 };
-        var i = open + 1;
-        ref var first = ref MemoryMarshal.GetReference(json);
-        while (scan.Close < 0 && i + 64 <= json.Length)
-        {
-            var v0 = Vector256.LoadUnsafe(ref first, (nuint)i);
-            var v1 = Vector256.LoadUnsafe(ref first, (nuint)i + 32);
-            if (scan.EscapeNext || Mask(v0, v1, (byte)'\\') != 0)
-            {
-                if (!scan.Bytes(json, i, i + 64, bounds)) { close = -1; return false; }
-                i += 64;
-                continue;
-            }
-            var inside = PrefixXor(Mask(v0, v1, (byte)'"'));
-            if (scan.InString) inside = ~inside;
-            scan.InString = (inside >> 63) != 0;
-            var opens = (Mask(v0, v1, (byte)'{') | Mask(v0, v1, (byte)'[')) & ~inside;
-            var closes = (Mask(v0, v1, (byte)'}') | Mask(v0, v1, (byte)']')) & ~inside;
-            for (var all = opens | closes; all != 0 && scan.Close < 0; all &= all - 1)
-            {
-                var bit = BitOperations.TrailingZeroCount(all);
-                if (!scan.Bracket(json, i + bit, ((opens >> bit) & 1) != 0, bounds)) { close = -1; return false; }
-            }
-            i += 64;
-        }
-        if (scan.Close < 0 && !scan.Bytes(json, i, json.Length, bounds)) { close = -1; return false; }
-        close = scan.Close;
+        var elements = new ArrayElements(bounds);
+        var strings = new StringState();
+        ScanBrackets(json, open + 1, json.Length, wholeBlocks: false, ref strings, ref elements, out _);
+        close = elements.Close;
         return close >= 0 && json[close] == (byte)']' && bounds.Count > 0 && Separators(json, open, bounds, close);
     }
 
-    private static ulong Mask(Vector256<byte> v0, Vector256<byte> v1, byte b) =>
-        Vector256.Equals(v0, Vector256.Create(b)).ExtractMostSignificantBits()
-        | ((ulong)Vector256.Equals(v1, Vector256.Create(b)).ExtractMostSignificantBits() << 32);
-
-    /// <summary>Bit k = XOR of bits 0..k: set from an opening quote up to (not including) its closing one.</summary>
-    private static ulong PrefixXor(ulong m)
+    /// <summary>
+    /// The elements of one array, as <see cref="EntryBounds"/> scans it (depth counts from inside the array): each must
+    /// be an object; the scan stops at the array's closing bracket (<see cref="Close"/>) or at anything else.
+    /// </summary>
+    private struct ArrayElements(List<(int Start, int End)> bounds) : IBracketSink
     {
-        m ^= m << 1;
-        m ^= m << 2;
-        m ^= m << 4;
-        m ^= m << 8;
-        m ^= m << 16;
-        m ^= m << 32;
-        return m;
-    }
+        private int _depth;
+        private int _elementStart = -1;
 
-    /// <summary>The state of <see cref="EntryBounds"/> between blocks. Depth counts from inside the array.</summary>
-    private struct StructureScan
-    {
-        public int Depth, EntryStart, Close;
-        public bool InString, EscapeNext;
+        /// <summary>Where the array's closing bracket is; -1 until found.</summary>
+        public int Close { get; private set; } = -1;
 
-        /// <summary>A bracket outside strings at <paramref name="pos"/>; false when the array holds something other than objects.</summary>
-        public bool Bracket(ReadOnlySpan<byte> json, int pos, bool opening, List<(int Start, int End)> bounds)
+        public bool Bracket(ReadOnlySpan<byte> json, int pos, bool opening)
         {
             if (opening)
             {
-                if (Depth == 0)
+                if (_depth == 0)
                 {
                     if (json[pos] != (byte)'{') return false;
-                    EntryStart = pos;
+                    _elementStart = pos;
                 }
-                Depth++;
+                _depth++;
                 return true;
             }
-            Depth--;
-            if (Depth == 0) bounds.Add((EntryStart, pos + 1));
-            else if (Depth < 0) Close = pos;
-            return true;
-        }
-
-        /// <summary>Bytes [from, to) one at a time (blocks with a backslash, and the tail).</summary>
-        public bool Bytes(ReadOnlySpan<byte> json, int from, int to, List<(int Start, int End)> bounds)
-        {
-            for (var j = from; j < to && Close < 0; j++)
+            _depth--;
+            if (_depth == 0) bounds.Add((_elementStart, pos + 1));
+            else if (_depth < 0)
             {
-                var b = json[j];
-                if (EscapeNext) EscapeNext = false;
-                else if (InString)
-                {
-                    if (b == (byte)'\\') EscapeNext = true;
-                    else if (b == (byte)'"') InString = false;
-                }
-                else if (b == (byte)'"') InString = true;
-                else if (b is (byte)'{' or (byte)'[' or (byte)'}' or (byte)']')
-                {
-                    if (!Bracket(json, j, b is (byte)'{' or (byte)'[', bounds)) return false;
-                }
-                else if (b == (byte)'\\') return false;
+                Close = pos;
+                return false;
             }
             return true;
         }

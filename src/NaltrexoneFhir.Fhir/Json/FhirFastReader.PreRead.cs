@@ -1,6 +1,3 @@
-using System.Numerics;
-using System.Runtime.InteropServices;
-using System.Runtime.Intrinsics;
 using System.Text.Json;
 using NaltrexoneFhir.Fhir.Model;
 
@@ -52,14 +49,17 @@ public static partial class FhirFastReader
         private int _read;
 
         // The scan's state between blocks.
-        private int _scanned, _depth, _entryStart = -1;
-        private bool _inString, _escapeNext, _inEntryArray, _gaveUp;
+        private int _scanned;
+        private StringState _strings;
+        private EntrySeeker _entries;
+        private bool _gaveUp;
 
         /// <param name="buffer">The whole body's buffer as it will be parsed (sized from Content-Length); bytes arrive from its start.</param>
         /// <param name="maxDepth">The depth limit the body will be parsed with.</param>
         public EntryPreReader(ReadOnlyMemory<byte> buffer, int maxDepth)
         {
             _buffer = buffer;
+            _entries = new EntrySeeker(_found);
             // As the parallel read computes it for an array whose '[' the body's reader reads at depth 3.
             _entryLimit = (maxDepth is 0 ? 64 : maxDepth) - (EntryArrayDepth + 1) - 1;
         }
@@ -191,67 +191,38 @@ public static partial class FhirFastReader
         /// <summary>Scans the whole 64-byte blocks below <paramref name="available"/>, noting complete entries in <see cref="_found"/>.</summary>
         private void Scan(int available)
         {
-            var json = _buffer.Span;
-            ref var first = ref MemoryMarshal.GetReference(json);
-            var i = _scanned;
-            while (!_gaveUp && i + 64 <= available)
-            {
-                var v0 = Vector256.LoadUnsafe(ref first, (nuint)i);
-                var v1 = Vector256.LoadUnsafe(ref first, (nuint)i + 32);
-                if (_escapeNext || Mask(v0, v1, (byte)'\\') != 0)
-                {
-                    Bytes(json, i, i + 64);
-                    i += 64;
-                    continue;
-                }
-                var inside = PrefixXor(Mask(v0, v1, (byte)'"'));
-                if (_inString) inside = ~inside;
-                _inString = (inside >> 63) != 0;
-                var opens = (Mask(v0, v1, (byte)'{') | Mask(v0, v1, (byte)'[')) & ~inside;
-                var closes = (Mask(v0, v1, (byte)'}') | Mask(v0, v1, (byte)']')) & ~inside;
-                for (var all = opens | closes; all != 0 && !_gaveUp; all &= all - 1)
-                {
-                    var bit = BitOperations.TrailingZeroCount(all);
-                    Bracket(json, i + bit, ((opens >> bit) & 1) != 0);
-                }
-                i += 64;
-            }
-            _scanned = i;
+            if (!ScanBrackets(_buffer.Span, _scanned, available, wholeBlocks: true, ref _strings, ref _entries, out _scanned)) _gaveUp = true;
         }
 
-        private void Bytes(ReadOnlySpan<byte> json, int from, int to)
+        /// <summary>
+        /// Finds the elements of arrays named <c>entry</c> in objects two levels under the root, by absolute depth;
+        /// stops on a closing bracket the text never opened (not JSON the body's reader will accept).
+        /// </summary>
+        private struct EntrySeeker(List<(int Start, int End)> found) : IBracketSink
         {
-            for (var j = from; j < to && !_gaveUp; j++)
-            {
-                var b = json[j];
-                if (_escapeNext) _escapeNext = false;
-                else if (_inString)
-                {
-                    if (b == (byte)'\\') _escapeNext = true;
-                    else if (b == (byte)'"') _inString = false;
-                }
-                else if (b == (byte)'"') _inString = true;
-                else if (b is (byte)'{' or (byte)'[' or (byte)'}' or (byte)']') Bracket(json, j, b is (byte)'{' or (byte)'[');
-            }
-        }
+            private int _depth;
+            private int _entryStart = -1;
+            private bool _inEntryArray;
 
-        private void Bracket(ReadOnlySpan<byte> json, int pos, bool opening)
-        {
-            if (opening)
+            public bool Bracket(ReadOnlySpan<byte> json, int pos, bool opening)
             {
-                if (_depth == EntryArrayDepth && json[pos] == (byte)'[') _inEntryArray = IsEntryKeyBefore(json, pos);
-                else if (_depth == EntryArrayDepth + 1 && _inEntryArray && json[pos] == (byte)'{') _entryStart = pos;
-                _depth++;
-                return;
+                if (opening)
+                {
+                    if (_depth == EntryArrayDepth && json[pos] == (byte)'[') _inEntryArray = IsEntryKeyBefore(json, pos);
+                    else if (_depth == EntryArrayDepth + 1 && _inEntryArray && json[pos] == (byte)'{') _entryStart = pos;
+                    _depth++;
+                    return true;
+                }
+                _depth--;
+                if (_depth < 0) return false;
+                if (_depth == EntryArrayDepth + 1 && _inEntryArray && _entryStart >= 0 && json[pos] == (byte)'}')
+                {
+                    found.Add((_entryStart, pos + 1));
+                    _entryStart = -1;
+                }
+                else if (_depth == EntryArrayDepth) _inEntryArray = false;
+                return true;
             }
-            _depth--;
-            if (_depth < 0) _gaveUp = true; // not JSON the body's reader will accept; stop guessing
-            else if (_depth == EntryArrayDepth + 1 && _inEntryArray && _entryStart >= 0 && json[pos] == (byte)'}')
-            {
-                _found.Add((_entryStart, pos + 1));
-                _entryStart = -1;
-            }
-            else if (_depth == EntryArrayDepth) _inEntryArray = false;
         }
 
         /// <summary>Whether <c>"entry"</c>, a colon and JSON whitespace come right before the '[' at <paramref name="pos"/>.</summary>

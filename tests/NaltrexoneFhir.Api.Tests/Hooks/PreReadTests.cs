@@ -22,38 +22,33 @@ public sealed class PreReadTests
         var expected = await Cards(await off.CreateClient().PostAsync(Url, new TrickleContent(body)));
         Assert.NotEmpty(expected);
 
-        using var on = new CdsApiFactory().With("Cds:PreReadMinBytes", "65536");
+        // At nice 0 here: at nice 5 a busy test host (the JIT of a first call, other test classes) can keep the
+        // pre-reader off the cores until the last byte, which is by design (it only takes idle CPU) but would make
+        // this test depend on the machine's load.
+        using var on = new CdsApiFactory().With("Cds:PreReadMinBytes", "65536").With("Cds:PreReadNice", "0");
         var client = on.CreateClient();
-        // Whether the pre-reader got a thread before the last byte depends on the machine's load: a few tries.
+        // Whether the pre-reader got a core before the last byte still depends on the machine: a few tries.
         var taken = false;
-        for (var attempt = 0; attempt < 5 && !taken; attempt++)
+        for (var attempt = 0; attempt < 10 && !taken; attempt++)
         {
             var before = FhirFastReader.PreReadEntriesTaken;
             Assert.Equal(expected, await Cards(await client.PostAsync(Url, new TrickleContent(body))));
             taken = FhirFastReader.PreReadEntriesTaken > before;
         }
-        Assert.True(taken, "no entry read while the body arrived was taken in five tries");
+        Assert.True(taken, "no entry read while the body arrived was taken in ten tries");
     }
 
     [Theory]
-    [InlineData("1")]
-    [InlineData("65535")]
-    [InlineData("-1")]
-    public void APreReadThresholdBelow64KB_OtherThanZero_StopsStartUp(string value)
+    [InlineData("PreReadMinBytes", "1")]
+    [InlineData("PreReadMinBytes", "65535")] // below 64 KB and not 0
+    [InlineData("PreReadMinBytes", "-1")]
+    [InlineData("PreReadNice", "-1")]
+    [InlineData("PreReadNice", "20")]
+    public void APreReadSettingOutOfRange_StopsStartUp(string setting, string value)
     {
-        using var factory = new CdsApiFactory().With("Cds:PreReadMinBytes", value);
+        using var factory = new CdsApiFactory().With("Cds:" + setting, value);
         var ex = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
-        Assert.Contains("PreReadMinBytes", ex.ToString());
-    }
-
-    [Theory]
-    [InlineData("-1")]
-    [InlineData("20")]
-    public void APreReadNiceOutside0To19_StopsStartUp(string value)
-    {
-        using var factory = new CdsApiFactory().With("Cds:PreReadNice", value);
-        var ex = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
-        Assert.Contains("PreReadNice", ex.ToString());
+        Assert.Contains(setting, ex.ToString());
     }
 
     [Fact]
@@ -96,7 +91,7 @@ public sealed class PreReadTests
             .Select(c => c.GetProperty("summary").GetString() + " | " + c.GetProperty("detail").GetString()).Order(StringComparer.Ordinal).ToArray();
     }
 
-    /// <summary>The body in 64 KB pieces a millisecond or two apart, with its Content-Length, as over a slow link.</summary>
+    /// <summary>The body in 64 KB pieces a few milliseconds apart, with its Content-Length, as over a slow link.</summary>
     private sealed class TrickleContent : HttpContent
     {
         private readonly byte[] body;
@@ -113,7 +108,7 @@ public sealed class PreReadTests
             {
                 await stream.WriteAsync(body.AsMemory(i, Math.Min(64 * 1024, body.Length - i)));
                 await stream.FlushAsync();
-                await Task.Delay(1);
+                await Task.Delay(3);
             }
         }
 
