@@ -32,6 +32,12 @@ public static partial class FhirFastReader
         /// <summary>Containers open around an entry array's '[': the root, the <c>prefetch</c> object, the Bundle.</summary>
         private const int EntryArrayDepth = 3;
 
+        /// <summary>
+        /// Entries found after which it stops (64 Ki, ten times a large history's): a hostile body of 8 MB of <c>{}</c>
+        /// entries would otherwise have it build millions of them beside the body's reader (its lists stay at 512 KB).
+        /// </summary>
+        public const int MaxEntries = 1 << 16;
+
         private readonly ReadOnlyMemory<byte> _buffer;
         private readonly int _entryLimit;
         private readonly SemaphoreSlim _signal = new(0);
@@ -217,6 +223,7 @@ public static partial class FhirFastReader
                 if (_depth < 0) return false;
                 if (_depth == EntryArrayDepth + 1 && _inEntryArray && _entryStart >= 0 && json[pos] == (byte)'}')
                 {
+                    if (found.Count == MaxEntries) return false;
                     found.Add((_entryStart, pos + 1));
                     _entryStart = -1;
                 }

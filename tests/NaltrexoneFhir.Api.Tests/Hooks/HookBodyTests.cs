@@ -168,6 +168,22 @@ public sealed class HookBodyTests
         Assert.InRange(reader.Count, 49, 50);
     }
 
+    [Fact]
+    public async Task APreReader_StopsAtItsEntryCap_AndTheBodyIsStillReadWhole()
+    {
+        var entries = FhirFastReader.EntryPreReader.MaxEntries + 1000;
+        var json = """{"hook":"order-sign","prefetch":{"liverLabs":{"resourceType":"Bundle","type":"searchset","entry":[""" +
+                   string.Join(",", Enumerable.Repeat("{}", entries)) + "]}}}";
+        var bytes = Encoding.UTF8.GetBytes(json);
+        var reader = new FhirFastReader.EntryPreReader(bytes, MaxDepth);
+        reader.Advance(bytes.Length);
+        reader.ReadArrived();
+        await reader.StopAsync();
+        Assert.Equal(FhirFastReader.EntryPreReader.MaxEntries, reader.Count);
+        using var body = HookBody.Parse(bytes, MaxDepth, ReadAhead, parallelMinBytes: 1024, preRead: reader);
+        Assert.Equal(entries, Assert.IsType<NaltrexoneFhir.Fhir.Model.Bundle>(body.Prefetch!["liverLabs"].Resource).Entry!.Count);
+    }
+
     /// <summary>
     /// Parses <paramref name="bytes"/> with entries pre-read as they arrived in random pieces (read on this thread
     /// after each piece, so the outcome does not depend on scheduling); every Bundle of two entries or more is read
