@@ -19,6 +19,10 @@ public sealed class BodyPreReads(IOptions<CdsOptions> options) : IDisposable
     private readonly SemaphoreSlim _slots = new(Environment.ProcessorCount, Environment.ProcessorCount);
     private readonly BlockingCollection<FhirFastReader.EntryPreReader> _queue = [];
     private int _threadsStarted;
+    private long _entriesPreRead;
+
+    /// <summary>Entries read while their bodies arrived, over all bodies so far (diagnostics and tests).</summary>
+    public long EntriesPreRead => Interlocked.Read(ref _entriesPreRead);
 
     /// <summary>A started pre-reader over <paramref name="buffer"/>, or null when the body does not qualify or every thread is busy.</summary>
     public Lease? TryStart(long? contentLength, Memory<byte> buffer)
@@ -38,7 +42,7 @@ public sealed class BodyPreReads(IOptions<CdsOptions> options) : IDisposable
             _slots.Release(); // shutting down, or no thread: the body is read as always
             return null;
         }
-        return new Lease(reader, _slots);
+        return new Lease(reader, this);
     }
 
     private void StartThreads(int nice)
@@ -58,7 +62,7 @@ public sealed class BodyPreReads(IOptions<CdsOptions> options) : IDisposable
     public void Dispose() => _queue.CompleteAdding();
 
     /// <summary>One pre-reader and its slot; <see cref="StopAsync"/> (idempotent) stops it and frees the slot.</summary>
-    public sealed class Lease(FhirFastReader.EntryPreReader reader, SemaphoreSlim slots)
+    public sealed class Lease(FhirFastReader.EntryPreReader reader, BodyPreReads owner)
     {
         private int _released;
 
@@ -69,7 +73,9 @@ public sealed class BodyPreReads(IOptions<CdsOptions> options) : IDisposable
         public async Task StopAsync()
         {
             await reader.StopAsync();
-            if (Interlocked.Exchange(ref _released, 1) == 0) slots.Release();
+            if (Interlocked.Exchange(ref _released, 1) != 0) return;
+            Interlocked.Add(ref owner._entriesPreRead, reader.Count);
+            owner._slots.Release();
         }
     }
 }
