@@ -10,9 +10,10 @@ namespace NaltrexoneFhir.Api.Hooks;
 /// Reads a large hook body's Bundle entries while the rest of it arrives (<see cref="FhirFastReader.EntryPreReader"/>)
 /// for bodies announcing at least <see cref="CdsOptions.PreReadMinBytes"/>: on one of a few long-lived threads (one
 /// per core, started at the first such body) at nice <see cref="CdsOptions.PreReadNice"/>, so that it takes only CPU
-/// the arrival leaves idle. A thread per body measured ~15 MB more peak RSS after 60 large calls (each new thread
-/// gets its own native allocator arena). At most one body per thread at a time; a body beyond that is read as it
-/// always was.
+/// the arrival leaves idle (a thread-pool task at normal priority made the large call ~1 ms slower on loopback with
+/// the client on the same 2 cores; BENCHMARKS.md, session 13). Long-lived rather than one per body: no thread is
+/// created per request, and their number is bounded. At most one body per thread at a time; a body beyond that is
+/// read as it always was.
 /// </summary>
 public sealed class BodyPreReads(IOptions<CdsOptions> options) : IDisposable
 {
