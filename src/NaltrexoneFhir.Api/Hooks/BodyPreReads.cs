@@ -20,10 +20,6 @@ public sealed class BodyPreReads(IOptions<CdsOptions> options) : IDisposable
     private readonly SemaphoreSlim _slots = new(Environment.ProcessorCount, Environment.ProcessorCount);
     private readonly BlockingCollection<FhirFastReader.EntryPreReader> _queue = [];
     private int _threadsStarted;
-    private long _entriesPreRead;
-
-    /// <summary>Entries read while their bodies arrived, over all bodies so far (diagnostics and tests).</summary>
-    public long EntriesPreRead => Interlocked.Read(ref _entriesPreRead);
 
     /// <summary>A started pre-reader over <paramref name="buffer"/>, or null when the body does not qualify or every thread is busy.</summary>
     public Lease? TryStart(long? contentLength, Memory<byte> buffer)
@@ -74,9 +70,7 @@ public sealed class BodyPreReads(IOptions<CdsOptions> options) : IDisposable
         public async Task StopAsync()
         {
             await reader.StopAsync();
-            if (Interlocked.Exchange(ref _released, 1) != 0) return;
-            Interlocked.Add(ref owner._entriesPreRead, reader.Count);
-            owner._slots.Release();
+            if (Interlocked.Exchange(ref _released, 1) == 0) owner._slots.Release();
         }
     }
 }

