@@ -27,11 +27,6 @@ public static partial class FhirFastReader
     /// <summary>How many entry arrays this process has read in parallel (diagnostics and tests).</summary>
     public static long ParallelReads => Interlocked.Read(ref _parallelReads);
 
-    private static long _preReadEntriesTaken;
-
-    /// <summary>How many entries parallel reads took from an <see cref="EntryPreReader"/> instead of reading them (diagnostics and tests).</summary>
-    public static long PreReadEntriesTaken => Interlocked.Read(ref _preReadEntriesTaken);
-
     /// <summary>The entry list of the last parallel read on this thread, reused (see TryReadEntriesInParallel).</summary>
     [ThreadStatic] private static List<(int Start, int End)>? t_bounds;
 
@@ -120,25 +115,23 @@ public static partial class FhirFastReader
         // What is left to read: every entry, less those read while the body arrived (the first ones, usually);
         // rest[k] is entry index[k] (no index: all of them).
         var rest = bounds;
-        int[]? index = null;
+        List<int>? index = null;
         if (body.PreRead is { Count: > 0 } preRead)
         {
             rest = [];
-            var left = new List<int>();
+            index = [];
             for (var i = 0; i < bounds.Count; i++)
             {
                 if (preRead.TryGet(bounds[i].Start, bounds[i].End, entryLimit, out var entry)) entries[i] = entry;
                 else
                 {
-                    left.Add(i);
+                    index.Add(i);
                     rest.Add(bounds[i]);
                 }
             }
-            index = [.. left];
         }
         var failed = 0;
         var buffer = body.Buffer;
-        if (index is not null) Interlocked.Add(ref _preReadEntriesTaken, bounds.Count - index.Length);
         var options = new JsonReaderOptions { MaxDepth = entryLimit };
         // Four runs per core, taken by whichever thread is free: with one run per core, a core the VM or the GC held up
         // left the other spinning at the end (in-process large history, 7 alternated pairs: median 20.4 vs 22.2 ms per

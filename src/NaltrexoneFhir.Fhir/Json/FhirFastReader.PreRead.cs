@@ -46,6 +46,7 @@ public static partial class FhirFastReader
         // 85 KB, where a dictionary's arrays (~300 KB) went, and each call added to it until a full GC (peak RSS +15 MB).
         private readonly List<(int Start, int End)> _found = [];
         private readonly List<BundleEntry?> _kept = [];
+        private static readonly Comparer<(int Start, int End)> ByStart = Comparer<(int Start, int End)>.Create((a, b) => a.Start.CompareTo(b.Start));
         private int _keptCount;
         private const int Idle = 0, Running = 1, StoppedBeforeRun = 2, StoppedWhileRunning = 3;
         private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -134,7 +135,7 @@ public static partial class FhirFastReader
         {
             if (limit == _entryLimit)
             {
-                var i = BinarySearch(start);
+                var i = _found.BinarySearch((start, 0), ByStart);
                 if (i >= 0 && i < _kept.Count && _found[i].End == end && _kept[i] is { } kept)
                 {
                     entry = kept;
@@ -161,21 +162,6 @@ public static partial class FhirFastReader
                 _kept.Add(entry);
                 if (entry is not null) _keptCount++;
             }
-        }
-
-        /// <summary>The index in <see cref="_found"/> of the entry starting at <paramref name="start"/>, or -1.</summary>
-        private int BinarySearch(int start)
-        {
-            int lo = 0, hi = _found.Count - 1;
-            while (lo <= hi)
-            {
-                var mid = lo + (hi - lo) / 2;
-                var at = _found[mid].Start;
-                if (at == start) return mid;
-                if (at < start) lo = mid + 1;
-                else hi = mid - 1;
-            }
-            return -1;
         }
 
         private static BundleEntry? ReadEntry(ReadOnlySpan<byte> json, JsonReaderOptions options)
