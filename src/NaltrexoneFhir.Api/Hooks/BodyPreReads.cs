@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Options;
 using NaltrexoneFhir.Api.Hosting;
+using NaltrexoneFhir.Api.Operations;
 using NaltrexoneFhir.Api.Options;
 using NaltrexoneFhir.Fhir.Json;
 
@@ -13,21 +14,29 @@ namespace NaltrexoneFhir.Api.Hooks;
 /// the arrival leaves idle (a thread-pool task at normal priority made the large call ~1 ms slower on loopback with
 /// the client on the same 2 cores; BENCHMARKS.md, session 13). Long-lived rather than one per body: no thread is
 /// created per request, and their number is bounded. At most one body per thread at a time; a body beyond that is
-/// read as it always was.
+/// read as it always was. Counted in the service's metrics (<see cref="CdsMetrics.PreReadBody"/>,
+/// <see cref="CdsMetrics.PreReadEntries"/>): whether a body got a thread, and how many entries were read early and used.
 /// </summary>
-public sealed class BodyPreReads(IOptions<CdsOptions> options) : IDisposable
+public sealed class BodyPreReads(IOptions<CdsOptions> options, CdsMetrics metrics) : IDisposable
 {
     private readonly SemaphoreSlim _slots = new(Environment.ProcessorCount, Environment.ProcessorCount);
     private readonly BlockingCollection<FhirFastReader.EntryPreReader> _queue = [];
     private int _threadsStarted;
+
+    private void Ended(FhirFastReader.EntryPreReader reader) => metrics.PreReadEntries(reader.Count, reader.Taken);
 
     /// <summary>A started pre-reader over <paramref name="buffer"/>, or null when the body does not qualify or every thread is busy.</summary>
     public Lease? TryStart(long? contentLength, Memory<byte> buffer)
     {
         var o = options.Value;
         if (o.PreReadMinBytes == 0 || contentLength is not { } length || length < o.PreReadMinBytes || length > buffer.Length
-            || Environment.ProcessorCount < 2 || !_slots.Wait(0))
+            || Environment.ProcessorCount < 2)
             return null;
+        if (!_slots.Wait(0))
+        {
+            metrics.PreReadBody(started: false);
+            return null;
+        }
         var reader = new FhirFastReader.EntryPreReader(buffer[..(int)length], o.MaxJsonDepth);
         try
         {
@@ -39,6 +48,7 @@ public sealed class BodyPreReads(IOptions<CdsOptions> options) : IDisposable
             _slots.Release(); // shutting down, or no thread: the body is read as always
             return null;
         }
+        metrics.PreReadBody(started: true);
         return new Lease(reader, this);
     }
 
@@ -58,10 +68,14 @@ public sealed class BodyPreReads(IOptions<CdsOptions> options) : IDisposable
 
     public void Dispose() => _queue.CompleteAdding();
 
-    /// <summary>One pre-reader and its slot; <see cref="StopAsync"/> (idempotent) stops it and frees the slot.</summary>
+    /// <summary>
+    /// One pre-reader and its slot: <see cref="StopAsync"/> (idempotent) stops it and frees the slot, before the parse;
+    /// <see cref="EndAsync"/>, once the body is parsed or given up, also counts what it read and what the parse took.
+    /// </summary>
     public sealed class Lease(FhirFastReader.EntryPreReader reader, BodyPreReads owner)
     {
         private int _released;
+        private int _ended;
 
         public FhirFastReader.EntryPreReader Reader => reader;
 
@@ -71,6 +85,12 @@ public sealed class BodyPreReads(IOptions<CdsOptions> options) : IDisposable
         {
             await reader.StopAsync();
             if (Interlocked.Exchange(ref _released, 1) == 0) owner._slots.Release();
+        }
+
+        public async Task EndAsync()
+        {
+            await StopAsync();
+            if (Interlocked.Exchange(ref _ended, 1) == 0) owner.Ended(reader);
         }
     }
 }

@@ -83,7 +83,7 @@ public static class CdsEndpoints
                 if (length < buffer.Length) continue;
                 if (preRead is not null)
                 {
-                    await preRead.StopAsync(); // cannot happen with Content-Length; never leave it reading a returned buffer
+                    await preRead.EndAsync(); // cannot happen with Content-Length; never leave it reading a returned buffer
                     preRead = null;
                 }
                 var larger = ArrayPool<byte>.Shared.Rent((int)Math.Min((long)buffer.Length * 2, limit + 1L));
@@ -108,7 +108,7 @@ public static class CdsEndpoints
         }
         finally
         {
-            if (preRead is not null) await preRead.StopAsync();
+            if (preRead is not null) await preRead.EndAsync();
             if (buffer is not null) ArrayPool<byte>.Shared.Return(buffer);
         }
     }

@@ -16,6 +16,8 @@ public sealed class CdsMetrics
     private readonly Counter<long> _cards;
     private readonly Counter<long> _fallbackCalls;
     private readonly Counter<long> _fallbackFailures;
+    private readonly Counter<long> _preReadBodies;
+    private readonly Counter<long> _preReadEntries;
 
     public CdsMetrics(IMeterFactory meterFactory)
     {
@@ -30,6 +32,10 @@ public sealed class CdsMetrics
             description: "FHIR-server queries made because prefetch was absent or failed, by prefetch key.");
         _fallbackFailures = meter.CreateCounter<long>("cds.fallback.failures", unit: "{call}",
             description: "FHIR-server fallback queries that failed, by prefetch key and reason.");
+        _preReadBodies = meter.CreateCounter<long>("cds.body.pre_read", unit: "{body}",
+            description: "Large hook bodies whose Bundle entries were to be read while they arrived: started, or busy (every pre-read thread taken).");
+        _preReadEntries = meter.CreateCounter<long>("cds.body.pre_read.entries", unit: "{entry}",
+            description: "Bundle entries read while their body arrived: taken by the body's parse, or unused.");
     }
 
     /// <summary>One answered hook call (any outcome) and the cards it returned.</summary>
@@ -49,6 +55,17 @@ public sealed class CdsMetrics
     /// <summary>The FHIR-server fallback queried <paramref name="prefetchKey"/> (call once per query).</summary>
     public void FallbackCall(string prefetchKey) =>
         _fallbackCalls.Add(1, new KeyValuePair<string, object?>("cds.prefetch_key", prefetchKey));
+
+    /// <summary>A large body qualified for the read while arriving; <paramref name="started"/> false: every thread was busy.</summary>
+    public void PreReadBody(bool started) =>
+        _preReadBodies.Add(1, new KeyValuePair<string, object?>("cds.pre_read.outcome", started ? "started" : "busy"));
+
+    /// <summary>A pre-read body was parsed: <paramref name="read"/> entries read while it arrived, <paramref name="taken"/> of them used.</summary>
+    public void PreReadEntries(int read, int taken)
+    {
+        if (taken > 0) _preReadEntries.Add(taken, new KeyValuePair<string, object?>("cds.pre_read.outcome", "taken"));
+        if (read > taken) _preReadEntries.Add(read - taken, new KeyValuePair<string, object?>("cds.pre_read.outcome", "unused"));
+    }
 
     /// <summary>A fallback query failed; <paramref name="reason"/> is a short code (timeout, http_503, not_allowed, …).</summary>
     public void FallbackFailure(string prefetchKey, string reason) =>

@@ -48,6 +48,7 @@ public static partial class FhirFastReader
         private readonly List<BundleEntry?> _kept = [];
         private static readonly Comparer<(int Start, int End)> ByStart = Comparer<(int Start, int End)>.Create((a, b) => a.Start.CompareTo(b.Start));
         private int _keptCount;
+        private int _taken;
         private const int Idle = 0, Running = 1, StoppedBeforeRun = 2, StoppedWhileRunning = 3;
         private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _available;
@@ -73,6 +74,9 @@ public static partial class FhirFastReader
 
         /// <summary>Entries read and kept so far (diagnostics and tests; read it after <see cref="StopAsync"/>).</summary>
         public int Count => _keptCount;
+
+        /// <summary>Kept entries the body's parse took (the service's metrics; read it after the parse).</summary>
+        public int Taken => _taken;
 
         /// <summary>
         /// Reads on the calling thread as the bytes arrive, until <see cref="StopAsync"/> (or the body turns out not to
@@ -139,6 +143,7 @@ public static partial class FhirFastReader
                 if (i >= 0 && i < _kept.Count && _found[i].End == end && _kept[i] is { } kept)
                 {
                     entry = kept;
+                    _taken++; // called from the parse's one thread, before its parallel part
                     return true;
                 }
             }

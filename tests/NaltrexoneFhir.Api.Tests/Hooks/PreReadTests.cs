@@ -1,8 +1,13 @@
+using System.Collections.Concurrent;
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Text;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using NaltrexoneFhir.Api.Hooks;
+using NaltrexoneFhir.Api.Operations;
 using NaltrexoneFhir.Api.Options;
 
 namespace NaltrexoneFhir.Api.Tests.Hooks;
@@ -14,20 +19,53 @@ namespace NaltrexoneFhir.Api.Tests.Hooks;
 public sealed class PreReadTests
 {
     [Fact]
-    public async Task ALargeBodyArrivingSlowly_IsAnsweredAsWithoutTheReadWhileArriving()
+    public async Task ALargeBodyArrivingSlowly_IsReadWhileItArrives_AndAnsweredAsWithoutThat()
     {
         var body = Encoding.UTF8.GetBytes(Requests.LargeHistoryOrderSign());
         using var off = new CdsApiFactory().With("Cds:PreReadMinBytes", "0");
-        var expected = await Cards(await off.CreateClient().PostAsync(Url, new TrickleContent(body, pauseBeforeLastTenth: false)));
+        var expected = await Cards(await off.CreateClient().PostAsync(Url, new TrickleContent(body, pauseBeforeLastTenth: TimeSpan.Zero)));
         Assert.NotEmpty(expected);
 
-        // Whether the pre-reader gets a core before the last byte depends on the machine (it runs at a lower priority
-        // and takes only idle CPU; on a busy test host it often gets none), so this test checks the answers only; which
-        // entries a parse takes from a pre-reader is checked deterministically in HookBodyTests.
+        // Over a real socket (Kestrel): the in-memory TestServer hands the app a body only once it is all written, so
+        // there nothing can be read while it arrives (a pre-reader had ~1 ms there; session 14). At nice 0, and with a
+        // pause before the last tenth, so that a busy test host still gives the pre-reader a core before the last byte.
         using var on = new CdsApiFactory().With("Cds:PreReadMinBytes", "65536").With("Cds:PreReadNice", "0");
-        var client = on.CreateClient();
-        for (var attempt = 0; attempt < 3; attempt++)
-            Assert.Equal(expected, await Cards(await client.PostAsync(Url, new TrickleContent(body, pauseBeforeLastTenth: true))));
+        on.UseKestrel(0);
+        on.StartServer();
+        var address = on.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        using var client = new HttpClient { BaseAddress = new Uri(address) };
+        var measurements = new ConcurrentQueue<(string Instrument, long Value, string? Outcome)>();
+        using var listener = ListenToPreReads(on.Services, measurements);
+
+        long Sum(string instrument, string outcome) => measurements.Where(m => m.Instrument == instrument && m.Outcome == outcome).Sum(m => m.Value);
+        for (var attempt = 0; attempt < 3 && Sum("cds.body.pre_read.entries", "taken") == 0; attempt++)
+            Assert.Equal(expected, await Cards(await client.PostAsync(Url, new TrickleContent(body, pauseBeforeLastTenth: TimeSpan.FromSeconds(1)))));
+
+        Assert.True(Sum("cds.body.pre_read", "started") >= 1, "no pre-reader started for a large body");
+        // Entries read while the body arrived were used by the parse: the endpoint hands its pre-reader to the parse.
+        Assert.True(Sum("cds.body.pre_read.entries", "taken") > 0, "no entry read while the body arrived was taken by the parse");
+    }
+
+    /// <summary>This host's pre-read counters only (instruments from its own IMeterFactory), whatever else runs in parallel.</summary>
+    private static MeterListener ListenToPreReads(IServiceProvider services, ConcurrentQueue<(string, long, string?)> into)
+    {
+        var meterFactory = services.GetRequiredService<IMeterFactory>();
+        var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Scope == meterFactory && instrument.Name.StartsWith("cds.body.pre_read", StringComparison.Ordinal))
+                    l.EnableMeasurementEvents(instrument);
+            },
+        };
+        listener.SetMeasurementEventCallback<long>((i, v, tags, _) =>
+        {
+            string? outcome = null;
+            foreach (var t in tags) if (t.Key == "cds.pre_read.outcome") outcome = t.Value as string;
+            into.Enqueue((i.Name, v, outcome));
+        });
+        listener.Start();
+        return listener;
     }
 
     [Theory]
@@ -52,12 +90,16 @@ public sealed class PreReadTests
     [Fact]
     public async Task PreReaders_StartOnlyForLargeAnnouncedBodies_AtMostOnePerCore()
     {
-        using var preReads = new BodyPreReads(Microsoft.Extensions.Options.Options.Create(new CdsOptions { PreReadMinBytes = 65536 }));
+        using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var measurements = new ConcurrentQueue<(string Instrument, long Value, string? Outcome)>();
+        using var listener = ListenToPreReads(services, measurements);
+        using var preReads = new BodyPreReads(Microsoft.Extensions.Options.Options.Create(new CdsOptions { PreReadMinBytes = 65536 }),
+            new CdsMetrics(services.GetRequiredService<IMeterFactory>()));
         var buffer = new byte[200_000];
         Assert.Null(preReads.TryStart(null, buffer));         // chunked: no Content-Length
         Assert.Null(preReads.TryStart(65535, buffer));        // below the threshold
         Assert.Null(preReads.TryStart(buffer.Length + 1, buffer)); // more than the buffer holds
-        using (var off = new BodyPreReads(Microsoft.Extensions.Options.Options.Create(new CdsOptions { PreReadMinBytes = 0 })))
+        using (var off = new BodyPreReads(Microsoft.Extensions.Options.Options.Create(new CdsOptions { PreReadMinBytes = 0 }), Metrics()))
             Assert.Null(off.TryStart(100_000, buffer));
 
         var leases = Enumerable.Range(0, Environment.ProcessorCount).Select(_ => preReads.TryStart(100_000, buffer)).ToList();
@@ -68,7 +110,13 @@ public sealed class PreReadTests
         var again = preReads.TryStart(100_000, buffer);
         Assert.NotNull(again);
         Assert.Null(preReads.TryStart(100_000, buffer));
-        foreach (var l in leases.Skip(1).Append(again)) await l!.StopAsync();
+        foreach (var l in leases.Skip(1).Append(again)) await l!.EndAsync();
+
+        // Counted: the bodies that got a thread and those that found every thread busy (none for the small or chunked
+        // ones); and what each ended pre-reader read (nothing here: no byte arrived).
+        Assert.Equal(Environment.ProcessorCount + 1, measurements.Count(m => m is ("cds.body.pre_read", 1, "started")));
+        Assert.Equal(2, measurements.Count(m => m is ("cds.body.pre_read", 1, "busy")));
+        Assert.DoesNotContain(measurements, m => m.Instrument == "cds.body.pre_read.entries");
     }
 
     [Fact]
@@ -78,6 +126,9 @@ public sealed class PreReadTests
         _ = factory.CreateClient();
         Assert.Equal(1024 * 1024, factory.Services.GetRequiredService<IOptions<CdsOptions>>().Value.PreReadMinBytes);
     }
+
+    private static CdsMetrics Metrics() =>
+        new(new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>());
 
     private const string Url = "/cds-services/naltrexone-order-sign";
 
@@ -91,14 +142,14 @@ public sealed class PreReadTests
 
     /// <summary>
     /// The body in 64 KB pieces a few milliseconds apart, with its Content-Length, as over a slow link; optionally a
-    /// 300 ms pause before the last tenth.
+    /// pause before the last tenth.
     /// </summary>
     private sealed class TrickleContent : HttpContent
     {
         private readonly byte[] body;
-        private readonly bool pause;
+        private readonly TimeSpan pause;
 
-        public TrickleContent(byte[] body, bool pauseBeforeLastTenth)
+        public TrickleContent(byte[] body, TimeSpan pauseBeforeLastTenth)
         {
             this.body = body;
             pause = pauseBeforeLastTenth;
@@ -107,13 +158,13 @@ public sealed class PreReadTests
 
         protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context)
         {
-            var paused = !pause;
+            var paused = pause == TimeSpan.Zero;
             for (var i = 0; i < body.Length; i += 64 * 1024)
             {
                 if (!paused && i >= body.Length * 9 / 10)
                 {
                     paused = true;
-                    await Task.Delay(300);
+                    await Task.Delay(pause);
                 }
                 await stream.WriteAsync(body.AsMemory(i, Math.Min(64 * 1024, body.Length - i)));
                 await stream.FlushAsync();
