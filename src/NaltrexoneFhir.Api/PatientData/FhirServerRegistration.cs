@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Http;
 using NaltrexoneFhir.Hooks;
 using NaltrexoneFhir.Rules.Data;
 
@@ -29,9 +30,20 @@ public static class FhirServerRegistration
                 ConnectTimeout = TimeSpan.FromSeconds(10),
             })
             .RemoveAllLoggers();
+        services.AddSingleton<FhirServerClients>();
         services.AddScoped<IPatientDataSource, PrefetchFirstPatientDataSource>();
         return services;
     }
+}
+
+/// <summary>
+/// Creates the FHIR server's typed client (<see cref="FhirServerClient"/>, from IHttpClientFactory) when a call needs
+/// the server: most calls are settled by their prefetch, and resolving a typed client for each of them was ~0.6 % of
+/// the service's CPU at saturation (BENCHMARKS.md, session 14).
+/// </summary>
+public sealed class FhirServerClients(IHttpClientFactory httpClients, ITypedHttpClientFactory<FhirServerClient> typedClients)
+{
+    public FhirServerClient Create() => typedClients.CreateClient(httpClients.CreateClient(nameof(FhirServerClient)));
 }
 
 /// <summary>The strict policy's 412 issues: one per key whose data could not be (fully) obtained, with the reason.</summary>

@@ -47,7 +47,7 @@ public sealed record PatientDataLoad(
 /// run in parallel within one time budget. The caller's fhirServer is contacted only when it is on the allowlist.
 /// </summary>
 public sealed class PrefetchFirstPatientDataSource(
-    FhirServerClient client,
+    FhirServerClients clients,
     FhirServerAllowlist allowlist,
     IOptions<FhirServerOptions> options,
     CdsClientContext clientContext,
@@ -63,7 +63,7 @@ public sealed class PrefetchFirstPatientDataSource(
         var needsServer = prefetched.Any(p => p.Value.State is PrefetchState.Absent or PrefetchState.OperationOutcome
                                               || (p.Value.State == PrefetchState.Provided && PrefetchReader.NextLink(p.Value.Bundle) is not null));
         var states = prefetched.ToDictionary(p => p.Key.Name, p => p.Value.State, StringComparer.Ordinal);
-        // The common case: the prefetch settles every key (ResolveAsync would return each as it is). No fetch budget
+        // The common case: the prefetch settles every key (ResolveAsync would return each as it is). No HTTP client, no fetch budget
         // (a linked cancellation source and a timer per call) and no task per key.
         if (!needsServer)
             return PatientDataLoad.Create(prefetched.ToDictionary(p => p.Key.Name, p => p.Value, StringComparer.Ordinal), [], states);
@@ -75,7 +75,8 @@ public sealed class PrefetchFirstPatientDataSource(
             Log.FhirServerRefused(logger, FhirServerAllowlist.Origin(request.FhirServer), server.Refusal ?? "-");
 
         using var budget = new FetchBudget(options.Value.Budget, TimeProvider.System, ct);
-        var results = await Task.WhenAll(prefetched.Select(p => ResolveAsync(request, p.Key, p.Value, server, budget)));
+        var client = clients.Create();
+        var results = await Task.WhenAll(prefetched.Select(p => ResolveAsync(client, request, p.Key, p.Value, server, budget)));
 
         var values = new Dictionary<string, PrefetchValue>(StringComparer.Ordinal);
         var gaps = new List<DataGap>();
@@ -87,7 +88,7 @@ public sealed class PrefetchFirstPatientDataSource(
         return PatientDataLoad.Create(values, gaps, states);
     }
 
-    private async Task<(string Key, PrefetchValue Value, DataGap? Gap)> ResolveAsync(
+    private async Task<(string Key, PrefetchValue Value, DataGap? Gap)> ResolveAsync(FhirServerClient client,
         HookRequest request, DataKey key, PrefetchValue prefetched, FhirServerCheck server, FetchBudget budget)
     {
         switch (prefetched.State)
@@ -99,16 +100,16 @@ public sealed class PrefetchFirstPatientDataSource(
             case PrefetchState.Provided:
                 if (!server.IsAllowed)
                     return (key.Name, prefetched, new DataGap(key.Name, DataGapKind.Incomplete, $"more pages not read; {server.Refusal}"));
-                return await FetchAsync(request, key, prefetched, server.Base!, budget);
+                return await FetchAsync(client, request, key, prefetched, server.Base!, budget);
             default: // Absent, or an OperationOutcome from the EHR: fetch it ourselves.
                 if (!server.IsAllowed)
                     return (key.Name, prefetched, new DataGap(key.Name, DataGapKind.Unavailable,
                         prefetched.State == PrefetchState.OperationOutcome ? $"the EHR's prefetch failed; {server.Refusal}" : $"not in prefetch; {server.Refusal}"));
-                return await FetchAsync(request, key, prefetched, server.Base!, budget);
+                return await FetchAsync(client, request, key, prefetched, server.Base!, budget);
         }
     }
 
-    private async Task<(string Key, PrefetchValue Value, DataGap? Gap)> FetchAsync(
+    private async Task<(string Key, PrefetchValue Value, DataGap? Gap)> FetchAsync(FhirServerClient client,
         HookRequest request, DataKey key, PrefetchValue prefetched, Uri serverBase, FetchBudget budget)
     {
         Uri url;

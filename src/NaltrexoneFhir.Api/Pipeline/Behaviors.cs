@@ -51,9 +51,10 @@ public static class MediatorRegistration
         services.AddScoped<ServiceFactory>(p => p.GetService!);
         services.AddScoped<IMediator, Mediator>();
         services.AddScoped<IRequestHandler<EvaluateHook.Request, HookResult>, EvaluateHook.Handler>();
-        services.AddScoped<IPipelineBehavior<EvaluateHook.Request, HookResult>, Operations.MetricsBehavior>();
-        services.AddScoped<IPipelineBehavior<EvaluateHook.Request, HookResult>, LoggingBehavior>();
-        services.AddScoped<IPipelineBehavior<EvaluateHook.Request, HookResult>, ValidationBehavior<EvaluateHook.Request, HookResult>>();
+        // The behaviors hold no per-request state: singletons, not built again for every call.
+        services.AddSingleton<IPipelineBehavior<EvaluateHook.Request, HookResult>, Operations.MetricsBehavior>();
+        services.AddSingleton<IPipelineBehavior<EvaluateHook.Request, HookResult>, LoggingBehavior>();
+        services.AddSingleton<IPipelineBehavior<EvaluateHook.Request, HookResult>, ValidationBehavior<EvaluateHook.Request, HookResult>>();
         return services;
     }
 }
