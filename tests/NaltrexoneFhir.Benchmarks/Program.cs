@@ -140,11 +140,14 @@ if (mode == "rate")
         || !double.TryParse(positional[2], inv, out var rps) || rps <= 0
         || !double.TryParse(positional.ElementAtOrDefault(3) ?? "20", inv, out var secs) || secs <= 0)
     {
-        Console.Error.WriteLine("Usage: -- rate <http://host:port/path> <requests per second, > 0> [seconds, > 0; default 20] [--dump FILE]");
+        Console.Error.WriteLine("Usage: -- rate <http://host:port/path> <requests per second, > 0> [seconds, > 0; default 20] [--dump FILE] [--gc PID]");
         return 2;
     }
+    // --gc PID: also record that service process's GC pauses during the run (Http/GcPauses.cs).
+    using var gc = Option("--gc") is { } gcPid && int.TryParse(gcPid, inv, out var pid) ? GcPauses.TryStart(pid) : null;
     var result = OpenLoopClient.Run("rate", url, SyntheticPatient.OrderSign(PatientShape.Typical), rps, TimeSpan.FromSeconds(secs), 32);
     Console.WriteLine($"{result.Requests} requests, {result.Errors} errors, {result.RequestsPerSecond:0} req/s; {result.Latency}; client CPU {OpenLoopClient.ClientCpu.TotalSeconds / secs:P0} of a core");
+    if (gc is not null) Console.WriteLine($"service GC: {gc.Stop()}");
     // --dump FILE: one line per request, "due_ms latency_ms", to see when the slow ones happened.
     if (Option("--dump") is { } dump)
         File.WriteAllLines(dump, OpenLoopClient.LastRun.Select(r => FormattableString.Invariant($"{r.DueMs:0.000} {r.LatencyMs:0.000}")));

@@ -87,9 +87,17 @@ public static class HttpBenchmark
         var fixedSvc = new List<LoadResult>();
         var fixedBas = new List<LoadResult>();
         var fixedRateCpu = TimeSpan.Zero;
+        // The service's GC pauses in each order-sign round, from its own runtime events (Http/GcPauses.cs).
+        var gcRounds = new List<GcPauseSummary>();
         for (var r = 0; r < s.Rounds; r++)
         {
+            var gc = GcPauses.TryStart(service.ProcessId);
             var round = OpenLoopClient.Run("order-sign (typical)", service.OrderSign, typical, rate, s.FixedRateDuration, openLoopConnections);
+            if (gc is not null)
+            {
+                gcRounds.Add(gc.Stop());
+                gc.Dispose();
+            }
             fixedRateCpu += OpenLoopClient.ClientCpu;
             fixedSvc.Add(round);
             rows.Add(round);
@@ -118,6 +126,9 @@ public static class HttpBenchmark
         report.WriteLine();
         report.WriteLine(FormattableString.Invariant($"**Throughput ratio, order-sign / baseline: {svcRps / basRps:P0}** (median {svcRps:0} vs {basRps:0} req/s; per round: {string.Join(", ", svc.Zip(bas, (a, b) => (a.RequestsPerSecond / b.RequestsPerSecond).ToString("P0", CultureInfo.InvariantCulture)))}). By the service's CPU per request, which the load client and the VM's neighbours do not move: {basCpu / svcCpu:P0} (median {svcCpu:0} vs {basCpu:0} µs per request)."));
         report.WriteLine(FormattableString.Invariant($"**Fixed rate {rate:0} req/s (half of the max {svcRps:0} req/s): p99 {fixedRate.Latency.P99:0.00} ms** (the median of {fixedSvc.Count} interleaved {s.FixedRateDuration.TotalSeconds:0} s round(s): {P99s(fixedSvc)} ms; that round's p50 {fixedRate.Latency.P50:0.00}, p95 {fixedRate.Latency.P95:0.00}, max {fixedRate.Latency.Max:0.00}), measured from each request's scheduled start, after {settling.TotalSeconds:0} s at that rate right after the closed loop (p99 {settle.Latency.P99:0.00} ms then, not counted); the baseline route at the same rate, in the rounds between: p99 {fixedRateBaseline.Latency.P99:0.00} ms median ({P99s(fixedBas)} ms; p50 {fixedRateBaseline.Latency.P50:0.00}). The open-loop client used {fixedRateCpu.TotalSeconds / (s.FixedRateDuration.TotalSeconds * fixedSvc.Count):P0} of one core."));
+        report.WriteLine(gcRounds.Count == 0
+            ? "GC pauses in the service: not recorded (could not attach to its diagnostics port)."
+            : $"GC in the service during those order-sign rounds (its runtime's events): {string.Join("; ", gcRounds)}.");
         report.WriteLine(FormattableString.Invariant($"**Peak RSS (VmHWM): {peakAfterLoad:0} MB after the typical load**, {peakAfterLarge:0} MB after the large-history calls (current {currentRss:0} MB)."));
         report.WriteLine(FormattableString.Invariant($"Large-history over HTTP: median {largeRun.Latency.P50:0.0} ms per call (max {largeRun.Latency.Max:0.0} ms, {largeRun.Requests} calls)."));
         report.WriteLine(FormattableString.Invariant($"Large-history over a 1 Gbit/s link (the body sent at {LinkBytesPerSecond / 1e6:0} MB/s, {large.Length / LinkBytesPerSecond * 1000:0} ms of transfer): median {linkRun.Latency.P50:0.0} ms per call, **{afterLastByte.P50:0.0} ms after the last byte** (p95 {afterLastByte.P95:0.0}, max {afterLastByte.Max:0.0} ms, {linkRun.Requests} calls)."));
