@@ -67,6 +67,7 @@ var app = builder.Build();
 
 var clockNow = app.Services.GetRequiredService<IOptions<ClockOptions>>().Value.Now;
 if (clockNow is not null) Log.ClockPinned(app.Logger, clockNow);
+RuntimeSettings.LogGc(app.Logger);
 
 app.UseExceptionHandler();
 app.UseCdsSecurity();

@@ -26,4 +26,7 @@ public static partial class Log
 
     [LoggerMessage(EventId = 9003, Level = LogLevel.Information, Message = "Kestrel transport: {BlockKb} KB blocks, up to {Pooled} kept for reuse (Cds:TransportBlockBytes, Cds:TransportPooledBlocks)")]
     public static partial void TransportBlocks(ILogger logger, int blockKb, int pooled);
+
+    [LoggerMessage(EventId = 9004, Level = LogLevel.Information, Message = "GC: {Mode}; young generation: {Source}; the runtime's upper bound for its budget {Gen0MaxKb} KB")]
+    public static partial void GcSettings(ILogger logger, string mode, long gen0MaxKb, string source);
 }

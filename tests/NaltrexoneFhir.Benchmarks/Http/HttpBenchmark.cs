@@ -34,7 +34,8 @@ public static class HttpBenchmark
         report.WriteLine($"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; load {LoadAverage()}.");
         var published = await ApiPublish.RunAsync();
         report.WriteLine($"Service: `dotnet {Path.GetRelativePath(Repo.Root, Repo.ApiDll)}` (published Release, ReadyToRun, as the Dockerfile does; publish took {published.TotalSeconds:0} s), " +
-                         $"Development environment (no client JWT), logging at Warning, Clock:Now={SyntheticPatient.NowText}, Benchmark:BaselineEndpoint=true.");
+                         $"Development environment (no client JWT), logging at Warning, Clock:Now={SyntheticPatient.NowText}, Benchmark:BaselineEndpoint=true, " +
+                         $"GC settings from the Dockerfile: {(ApiPublish.GcEnvironment.Count == 0 ? "none" : string.Join(", ", ApiPublish.GcEnvironment.Select(e => $"{e.Key}={e.Value}")))}.");
         report.WriteLine($"Typical body {typical.Length / 1024.0:0.0} KB ({PatientShape.Typical.Resources} resources); large-history body {large.Length / 1024.0 / 1024.0:0.00} MB ({PatientShape.Large.Resources} resources).");
         report.WriteLine();
 

@@ -55,6 +55,7 @@ public sealed class ServiceProcess : IAsyncDisposable
             info.ArgumentList.Add(a);
         info.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         info.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (key, value) in ApiPublish.GcEnvironment) info.Environment[key] = value;
 
         var sw = Stopwatch.StartNew();
         var process = Process.Start(info) ?? throw new InvalidOperationException("Could not start the API process.");
