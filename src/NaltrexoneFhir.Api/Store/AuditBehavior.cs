@@ -55,7 +55,7 @@ public sealed class AuditBehavior(
     {
         var hook = request.Bound.Request;
         var (issuer, tenant) = caller.Current();
-        var id = Guid.CreateVersion7(receivedAt);
+        var id = TimeOrderedUuid.New(receivedAt);
         var week = IsoWeek(receivedAt);
         var record = new HookCallRow
         {
