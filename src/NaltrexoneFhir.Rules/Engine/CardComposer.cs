@@ -18,7 +18,7 @@ public static class CardComposer
     /// commit rewrote hundreds of index pages once the tables outgrew the cache, while time-ordered keys are appended
     /// at the end of the index (audit writer 290 → 166–198 µs of CPU per hook call over a 50,000-call database,
     /// BENCHMARKS.md, session 6). The uuid reveals only the millisecond the card was issued. Made by
-    /// <see cref="TimeOrderedUuid"/>: one system call per 256 uuids instead of one each (session 15).
+    /// <see cref="TimeOrderedUuid"/>, without the system call per uuid of <see cref="Guid.CreateVersion7()"/> (session 15).
     /// </param>
     public static IReadOnlyList<Card> Compose(IEnumerable<Finding> findings, Func<Guid>? newId = null)
     {
