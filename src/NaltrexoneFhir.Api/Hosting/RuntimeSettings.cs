@@ -15,13 +15,16 @@ public static class RuntimeSettings
 {
     public const string Gen0SizeVariable = "DOTNET_GCgen0size";
 
+    /// <summary>The young generation's budget as this process's environment sets it (also by its legacy <c>COMPlus_</c> name), or null.</summary>
+    public static string? ConfiguredGen0Size() =>
+        Environment.GetEnvironmentVariable(Gen0SizeVariable) ?? Environment.GetEnvironmentVariable("COMPlus_GCgen0size");
+
     public static void LogGc(ILogger logger)
     {
-        var configured = Environment.GetEnvironmentVariable(Gen0SizeVariable) ?? Environment.GetEnvironmentVariable("COMPlus_GCgen0size");
         var gen0Max = GC.GetConfigurationVariables().TryGetValue("GCGen0MaxBudget", out var value)
             ? Convert.ToInt64(value, CultureInfo.InvariantCulture)
             : 0;
-        Log.GcSettings(logger, GCSettings.IsServerGC ? "server" : "workstation", gen0Max / 1024, DescribeGen0(configured));
+        Log.GcSettings(logger, GCSettings.IsServerGC ? "server" : "workstation", gen0Max / 1024, DescribeGen0(ConfiguredGen0Size()));
     }
 
     /// <summary>Where the young generation's budget came from, for the start-up log.</summary>

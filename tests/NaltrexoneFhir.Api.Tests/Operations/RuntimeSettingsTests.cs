@@ -67,8 +67,7 @@ public sealed partial class RuntimeSettingsTests
         var logs = new CapturingLoggerProvider();
         using var factory = new CdsApiFactory().Configure(b => b.ConfigureLogging(l => l.AddProvider(logs)));
         using var _ = factory.CreateClient();
-        var expected = RuntimeSettings.DescribeGen0(Environment.GetEnvironmentVariable(RuntimeSettings.Gen0SizeVariable)
-                                                    ?? Environment.GetEnvironmentVariable("COMPlus_GCgen0size"));
+        var expected = RuntimeSettings.DescribeGen0(RuntimeSettings.ConfiguredGen0Size());
         Assert.Contains(logs.Lines, l => l.Contains($"GC: workstation; young generation: {expected}; the runtime's upper bound", StringComparison.Ordinal));
     }
 
