@@ -43,7 +43,7 @@ public sealed class AuditBehavior(
         try
         {
             var record = Build(request, result, receivedAt, latency);
-            if (!queue.TryEnqueue(record)) StoreLog.AuditDropped(logger, queue.Capacity, request.Service.Id);
+            if (!queue.TryEnqueue(QueuedHookCall.Encode(record))) StoreLog.AuditDropped(logger, queue.Capacity, request.Service.Id);
         }
         catch (Exception ex)
         {

@@ -6,7 +6,8 @@ using NaltrexoneFhir.Persistence;
 namespace NaltrexoneFhir.Api.Store;
 
 /// <summary>
-/// The hook path's only contact with the audit store: a bounded in-memory queue. <see cref="TryEnqueue"/> never
+/// The hook path's only contact with the audit store: a bounded in-memory queue of encoded records
+/// (<see cref="QueuedHookCall"/>: one object each, however many cards). <see cref="TryEnqueue"/> never
 /// blocks; when the queue is full (the database has been down for long) the record is dropped and counted in the
 /// <c>naltrexone.audit.dropped</c> counter (meter <c>NaltrexoneFhir.Store</c>).
 /// </summary>
@@ -14,7 +15,7 @@ public sealed class AuditQueue
 {
     public const string MeterName = "NaltrexoneFhir.Store";
 
-    private readonly Channel<HookCallRow> _channel;
+    private readonly Channel<QueuedHookCall> _channel;
     private readonly Counter<long> _enqueued, _dropped, _written, _writeFailures;
     private readonly object _gate = new();
     private readonly List<(long Target, TaskCompletionSource Done)> _waiters = [];
@@ -23,7 +24,7 @@ public sealed class AuditQueue
     public AuditQueue(IOptions<AuditOptions> options, IMeterFactory meters)
     {
         Capacity = options.Value.QueueCapacity;
-        _channel = Channel.CreateBounded<HookCallRow>(new BoundedChannelOptions(Capacity)
+        _channel = Channel.CreateBounded<QueuedHookCall>(new BoundedChannelOptions(Capacity)
         {
             SingleReader = true,
             FullMode = BoundedChannelFullMode.Wait,   // with TryWrite: a full queue refuses at once (no waiting), so we can count the drop
@@ -41,10 +42,10 @@ public sealed class AuditQueue
     /// <summary>Records accepted and not yet written or dropped.</summary>
     public long Backlog => Interlocked.Read(ref _accepted) - Interlocked.Read(ref _settled);
 
-    public ChannelReader<HookCallRow> Reader => _channel.Reader;
+    public ChannelReader<QueuedHookCall> Reader => _channel.Reader;
 
     /// <summary>Queues a record without waiting. False (and counted as dropped) when the queue is full or closed.</summary>
-    public bool TryEnqueue(HookCallRow record)
+    public bool TryEnqueue(QueuedHookCall record)
     {
         if (!_channel.Writer.TryWrite(record))
         {

@@ -46,7 +46,7 @@ public sealed class AuditWriter(
                 try { await Task.Delay(linger, stoppingToken); }
                 catch (OperationCanceledException) { /* stopping: write now */ }
             }
-            while (batch.Count < batchSize && queue.Reader.TryRead(out var record)) batch.Add(record);
+            while (batch.Count < batchSize && queue.Reader.TryRead(out var record)) batch.Add(record.Decode());
             if (!ready || !await WriteAsync(batch, stoppingToken))
             {
                 // Stopping and the store is not writable: count what is left as lost.
