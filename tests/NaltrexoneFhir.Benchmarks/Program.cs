@@ -147,7 +147,12 @@ if (mode == "rate")
     using var gc = Option("--gc") is { } gcPid && int.TryParse(gcPid, inv, out var pid) ? GcPauses.TryStart(pid) : null;
     var result = OpenLoopClient.Run("rate", url, SyntheticPatient.OrderSign(PatientShape.Typical), rps, TimeSpan.FromSeconds(secs), 32);
     Console.WriteLine($"{result.Requests} requests, {result.Errors} errors, {result.RequestsPerSecond:0} req/s; {result.Latency}; client CPU {OpenLoopClient.ClientCpu.TotalSeconds / secs:P0} of a core");
-    if (gc is not null) Console.WriteLine($"service GC: {gc.Stop()}");
+    if (gc is not null)
+    {
+        var pauses = gc.Stop();
+        Console.WriteLine($"service GC: {pauses}");
+        Console.WriteLine($"  {pauses.TailOverlap(OpenLoopClient.LastRunStartUtc, OpenLoopClient.LastRun)}");
+    }
     // --dump FILE: one line per request, "due_ms latency_ms", to see when the slow ones happened.
     if (Option("--dump") is { } dump)
         File.WriteAllLines(dump, OpenLoopClient.LastRun.Select(r => FormattableString.Invariant($"{r.DueMs:0.000} {r.LatencyMs:0.000}")));

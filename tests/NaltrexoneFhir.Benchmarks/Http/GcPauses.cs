@@ -8,14 +8,15 @@ namespace NaltrexoneFhir.Benchmarks.Http;
 
 /// <summary>What the service's garbage collector did during a round: its pauses, and what each young GC kept.</summary>
 /// <param name="Seconds">How long the recording ran.</param>
-/// <param name="PausesMs">Every pause (runtime suspended → resumed), in ms.</param>
+/// <param name="Pauses">Every pause (runtime suspended → resumed): when it began (UTC) and how long it lasted (ms).</param>
 /// <param name="PromotedKb">Per GC, the KB that survived it out of gen0.</param>
-public sealed record GcPauseSummary(double Seconds, IReadOnlyList<double> PausesMs, IReadOnlyList<double> PromotedKb)
+public sealed record GcPauseSummary(double Seconds, IReadOnlyList<(DateTime StartUtc, double Ms)> Pauses, IReadOnlyList<double> PromotedKb)
 {
-    public int Count => PausesMs.Count;
+    public IEnumerable<double> PausesMs => Pauses.Select(p => p.Ms);
+    public int Count => Pauses.Count;
     public double PerSecond => Count / Seconds;
-    public double MedianMs => Median(PausesMs);
-    public double MaxMs => PausesMs.Count == 0 ? 0 : PausesMs.Max();
+    public double MedianMs => Median([.. PausesMs]);
+    public double MaxMs => Count == 0 ? 0 : PausesMs.Max();
     /// <summary>Share of the wall time the service's threads were stopped by the GC.</summary>
     public double PausedShare => PausesMs.Sum() / (Seconds * 1000);
     public double MedianPromotedKb => Median(PromotedKb);
@@ -24,6 +25,24 @@ public sealed record GcPauseSummary(double Seconds, IReadOnlyList<double> Pauses
         ? "no GC"
         : string.Create(CultureInfo.InvariantCulture,
             $"{Count} GCs ({PerSecond:0.0}/s), pause median {MedianMs:0.00} ms, max {MaxMs:0.00} ms, {PausedShare:P1} of the time; median {MedianPromotedKb:0} KB kept out of gen0 per GC");
+
+    /// <summary>
+    /// How much of a round's tail the pauses explain: the share of its slowest 1 % of requests that were in flight
+    /// (from when they were due to their answer) while a pause ran, beside the same share for all requests. Request
+    /// times are the client's clock and pause times the service's events, both from the machine's clock.
+    /// </summary>
+    public string TailOverlap(DateTime roundStartUtc, IReadOnlyList<(double DueMs, double LatencyMs)> requests)
+    {
+        var ok = requests.Where(r => r.LatencyMs >= 0).ToList();
+        if (ok.Count == 0 || Count == 0) return "no requests or no pauses";
+        var p99 = ok.Select(r => r.LatencyMs).Order().ElementAt((int)(ok.Count * 0.99));
+        var pauses = Pauses.Select(p => ((p.StartUtc - roundStartUtc).TotalMilliseconds, (p.StartUtc - roundStartUtc).TotalMilliseconds + p.Ms)).OrderBy(p => p.Item1).ToArray();
+        bool Overlaps((double DueMs, double LatencyMs) r) =>
+            pauses.Any(p => p.Item1 < r.DueMs + r.LatencyMs && p.Item2 > r.DueMs);
+        var slow = ok.Where(r => r.LatencyMs >= p99).ToList();
+        return string.Create(CultureInfo.InvariantCulture,
+            $"of the slowest 1 % (≥ {p99:0.0} ms), {slow.Count(Overlaps) / (double)slow.Count:P0} were in flight during a GC pause (of all requests: {ok.Count(Overlaps) / (double)ok.Count:P0})");
+    }
 
     private static double Median(IReadOnlyList<double> xs) => xs.Count == 0 ? 0 : xs.Order().ElementAt(xs.Count / 2);
 }
@@ -39,20 +58,21 @@ public sealed class GcPauses : IDisposable
 {
     private readonly EventPipeSession _session;
     private readonly Task _processing;
-    private readonly List<double> _pauses = [];
+    private readonly List<(DateTime StartUtc, double Ms)> _pauses = [];
     private readonly List<double> _promoted = [];
     private readonly DateTime _started = DateTime.UtcNow;
     private double _suspendedAt = -1;
+    private DateTime _suspendedAtUtc;
 
     private GcPauses(EventPipeSession session)
     {
         _session = session;
         var source = new EventPipeEventSource(session.EventStream);
-        source.Clr.GCSuspendEEStart += e => _suspendedAt = e.TimeStampRelativeMSec;
+        source.Clr.GCSuspendEEStart += e => (_suspendedAt, _suspendedAtUtc) = (e.TimeStampRelativeMSec, e.TimeStamp.ToUniversalTime());
         source.Clr.GCRestartEEStop += e =>
         {
             if (_suspendedAt < 0) return;
-            lock (_pauses) _pauses.Add(e.TimeStampRelativeMSec - _suspendedAt);
+            lock (_pauses) _pauses.Add((_suspendedAtUtc, e.TimeStampRelativeMSec - _suspendedAt));
             _suspendedAt = -1;
         };
         source.Clr.GCHeapStats += e =>

@@ -90,6 +90,7 @@ public static class HttpBenchmark
         var fixedRateCpu = TimeSpan.Zero;
         // The service's GC pauses in each order-sign round, from its own runtime events (Http/GcPauses.cs).
         var gcRounds = new List<GcPauseSummary>();
+        var gcTails = new List<string>();
         for (var r = 0; r < s.Rounds; r++)
         {
             var gc = GcPauses.TryStart(service.ProcessId);
@@ -97,6 +98,7 @@ public static class HttpBenchmark
             if (gc is not null)
             {
                 gcRounds.Add(gc.Stop());
+                gcTails.Add(gcRounds[^1].TailOverlap(OpenLoopClient.LastRunStartUtc, OpenLoopClient.LastRun));
                 gc.Dispose();
             }
             fixedRateCpu += OpenLoopClient.ClientCpu;
@@ -129,7 +131,7 @@ public static class HttpBenchmark
         report.WriteLine(FormattableString.Invariant($"**Fixed rate {rate:0} req/s (half of the max {svcRps:0} req/s): p99 {fixedRate.Latency.P99:0.00} ms** (the median of {fixedSvc.Count} interleaved {s.FixedRateDuration.TotalSeconds:0} s round(s): {P99s(fixedSvc)} ms; that round's p50 {fixedRate.Latency.P50:0.00}, p95 {fixedRate.Latency.P95:0.00}, max {fixedRate.Latency.Max:0.00}), measured from each request's scheduled start, after {settling.TotalSeconds:0} s at that rate right after the closed loop (p99 {settle.Latency.P99:0.00} ms then, not counted); the baseline route at the same rate, in the rounds between: p99 {fixedRateBaseline.Latency.P99:0.00} ms median ({P99s(fixedBas)} ms; p50 {fixedRateBaseline.Latency.P50:0.00}). The open-loop client used {fixedRateCpu.TotalSeconds / (s.FixedRateDuration.TotalSeconds * fixedSvc.Count):P0} of one core."));
         report.WriteLine(gcRounds.Count == 0
             ? "GC pauses in the service: not recorded (could not attach to its diagnostics port)."
-            : $"GC in the service during those order-sign rounds (its runtime's events): {string.Join("; ", gcRounds)}.");
+            : $"GC in the service during those order-sign rounds (its runtime's events): {string.Join("; ", gcRounds)}. How much of each round's tail they explain: {string.Join("; ", gcTails)}.");
         report.WriteLine(FormattableString.Invariant($"**Peak RSS (VmHWM): {peakAfterLoad:0} MB after the typical load**, {peakAfterLarge:0} MB after the large-history calls (current {currentRss:0} MB)."));
         report.WriteLine(FormattableString.Invariant($"Large-history over HTTP: median {largeRun.Latency.P50:0.0} ms per call (max {largeRun.Latency.Max:0.0} ms, {largeRun.Requests} calls)."));
         report.WriteLine(FormattableString.Invariant($"Large-history over a 1 Gbit/s link (the body sent at {LinkBytesPerSecond / 1e6:0} MB/s, {large.Length / LinkBytesPerSecond * 1000:0} ms of transfer): median {linkRun.Latency.P50:0.0} ms per call, **{afterLastByte.P50:0.0} ms after the last byte** (p95 {afterLastByte.P95:0.0}, max {afterLastByte.Max:0.0} ms, {linkRun.Requests} calls)."));

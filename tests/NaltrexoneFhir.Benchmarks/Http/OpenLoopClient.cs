@@ -54,7 +54,9 @@ public static class OpenLoopClient
         foreach (var t in threads) t.Start();
         ready.Wait();
         var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+        var now = DateTime.UtcNow;
         start = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 200; // 5 ms for the threads to wake
+        LastRunStartUtc = now.AddMilliseconds(5);
         go.Set();
         foreach (var t in threads) t.Join();
         ClientCpu = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
@@ -68,6 +70,9 @@ public static class OpenLoopClient
     /// error). For finding what the slow ones have in common, e.g. whether they come in bursts (`rate … --dump`).
     /// </summary>
     public static (double DueMs, double LatencyMs)[] LastRun { get; private set; } = [];
+
+    /// <summary>When the last <see cref="Run"/>'s first request was due (UTC; <see cref="LastRun"/>'s times count from it).</summary>
+    public static DateTime LastRunStartUtc { get; private set; }
 
     /// <summary>The client's own CPU time during the last <see cref="Run"/> (reported beside the figures).</summary>
     public static TimeSpan ClientCpu { get; private set; }
