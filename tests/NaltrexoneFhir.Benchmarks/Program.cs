@@ -147,15 +147,21 @@ if (mode == "rate")
     using var gc = Option("--gc") is { } gcPid && int.TryParse(gcPid, inv, out var pid) ? GcPauses.TryStart(pid) : null;
     var result = OpenLoopClient.Run("rate", url, SyntheticPatient.OrderSign(PatientShape.Typical), rps, TimeSpan.FromSeconds(secs), 32);
     Console.WriteLine($"{result.Requests} requests, {result.Errors} errors, {result.RequestsPerSecond:0} req/s; {result.Latency}; client CPU {OpenLoopClient.ClientCpu.TotalSeconds / secs:P0} of a core");
-    if (gc is not null)
+    var pauses = gc?.Stop();
+    if (pauses is not null)
     {
-        var pauses = gc.Stop();
         Console.WriteLine($"service GC: {pauses}");
         Console.WriteLine($"  {pauses.TailOverlap(OpenLoopClient.LastRunStartUtc, OpenLoopClient.LastRun)}");
     }
-    // --dump FILE: one line per request, "due_ms latency_ms", to see when the slow ones happened.
+    // --dump FILE: one line per request, "due_ms latency_ms", to see when the slow ones happened; the first line gives
+    // the UTC time the first request was due, to line them up with other traces (with --gc, the pauses follow the
+    // requests as "# gc start_ms duration_ms", on the same time axis).
     if (Option("--dump") is { } dump)
-        File.WriteAllLines(dump, OpenLoopClient.LastRun.Select(r => FormattableString.Invariant($"{r.DueMs:0.000} {r.LatencyMs:0.000}")));
+        File.WriteAllLines(dump, [
+            FormattableString.Invariant($"# start {OpenLoopClient.LastRunStartUtc:O}"),
+            .. OpenLoopClient.LastRun.Select(r => FormattableString.Invariant($"{r.DueMs:0.000} {r.LatencyMs:0.000}")),
+            .. (pauses?.Pauses ?? []).Select(p => FormattableString.Invariant($"# gc {(p.StartUtc - OpenLoopClient.LastRunStartUtc).TotalMilliseconds:0.000} {p.Ms:0.000}")),
+        ]);
     return result.Errors > 0 ? 1 : 0;
 }
 if (mode == "large")
