@@ -11,7 +11,7 @@ namespace NaltrexoneFhir.Api.Store;
 /// so nearly every record outlives a young GC, and the GC's pause grows with the number of objects it has to keep.
 /// As rows a record is about 35 objects (the call, its data origins, its cards and suggestions, their lists and
 /// strings), and at 2,800 calls/s those were ~80 % of what each young GC kept. As bytes it is one object of a few
-/// hundred bytes: the GC's median pause went from 2.0–2.2 to 1.2–1.4 ms (BENCHMARKS.md, session 16).
+/// hundred bytes: the GC's median pause went from 2.3–2.6 to 1.5–1.7 ms (BENCHMARKS.md, session 16).
 /// </para>
 /// </summary>
 public readonly struct QueuedHookCall
