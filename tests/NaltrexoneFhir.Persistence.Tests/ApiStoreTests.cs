@@ -203,6 +203,24 @@ public abstract class ApiStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task UnreadableQueuedRecord_IsDroppedAndCounted_TheWriterGoesOn()
+    {
+        await using var api = new StoreApiFactory(Db);
+        using var dropped = new MeasurementWaiter(api, "naltrexone.audit.dropped");
+        var client = api.CreateClient();
+        var queue = api.Services.GetRequiredService<AuditQueue>();
+
+        Assert.True(queue.TryEnqueue(QueuedHookCall.FromBytes([0x01, 0x02, 0x03])));
+        await SampleHook.CallAsync(client);
+        await api.AuditSettledAsync();
+
+        Assert.Equal(1, dropped.Total);
+        await using var db = Db.Context();
+        Assert.Equal(1, await db.HookCalls.CountAsync());
+        Assert.Equal(0, queue.Backlog);
+    }
+
+    [Fact]
     public async Task Analytics_JsonAndPage_ReportWhatClinciansDid()
     {
         await using var api = new StoreApiFactory(Db);

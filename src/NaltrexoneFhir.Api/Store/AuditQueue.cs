@@ -64,9 +64,10 @@ public sealed class AuditQueue
 
     internal void WriteFailed() => _writeFailures.Add(1);
 
-    internal void Lost(int count)
+    /// <summary>Records that will not be written: <paramref name="reason"/> "shutdown" (the store was not writable then) or "unreadable".</summary>
+    internal void Lost(int count, string reason = "shutdown")
     {
-        _dropped.Add(count, new KeyValuePair<string, object?>("reason", "shutdown"));
+        _dropped.Add(count, new KeyValuePair<string, object?>("reason", reason));
         Settle(count);
     }
 

@@ -46,7 +46,17 @@ public sealed class AuditWriter(
                 try { await Task.Delay(linger, stoppingToken); }
                 catch (OperationCanceledException) { /* stopping: write now */ }
             }
-            while (batch.Count < batchSize && queue.Reader.TryRead(out var record)) batch.Add(record.Decode());
+            while (batch.Count < batchSize && queue.Reader.TryRead(out var record))
+            {
+                // Decoding reads back what the hook path encoded; were a record ever unreadable (a bug), that record
+                // is lost and counted, not the writer (an exception here would end it, and with it the host).
+                try { batch.Add(record.Decode()); }
+                catch (Exception ex)
+                {
+                    queue.Lost(1, "unreadable");
+                    StoreLog.AuditRecordUnreadable(logger, ex.GetType().Name);
+                }
+            }
             if (!ready || !await WriteAsync(batch, stoppingToken))
             {
                 // Stopping and the store is not writable: count what is left as lost.

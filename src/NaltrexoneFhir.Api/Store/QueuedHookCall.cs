@@ -20,6 +20,9 @@ public readonly struct QueuedHookCall
 
     private QueuedHookCall(byte[] bytes) => _bytes = bytes;
 
+    /// <summary>A record from bytes as they are (tests: what the writer does with one it cannot read).</summary>
+    internal static QueuedHookCall FromBytes(byte[] bytes) => new(bytes);
+
     /// <summary>The encoded size (for tests and diagnostics).</summary>
     public int Length => _bytes.Length;
 

@@ -24,6 +24,9 @@ public static partial class StoreLog
     [LoggerMessage(EventId = 4007, Level = LogLevel.Warning, Message = "Audit record not built ({ExceptionType}); the hook call was answered")]
     public static partial void AuditRecordFailed(ILogger logger, string exceptionType);
 
+    [LoggerMessage(EventId = 4008, Level = LogLevel.Error, Message = "Queued audit record unreadable ({ExceptionType}): dropped; the writer goes on")]
+    public static partial void AuditRecordUnreadable(ILogger logger, string exceptionType);
+
     [LoggerMessage(EventId = 4010, Level = LogLevel.Information, Message = "Feedback for {ServiceId}: {Received} entries, {Stored} stored, {Duplicates} duplicates, {Unknown} for unknown cards")]
     public static partial void FeedbackStored(ILogger logger, string serviceId, int received, int stored, int duplicates, int unknown);
 
