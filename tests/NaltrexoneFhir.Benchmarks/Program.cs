@@ -160,7 +160,7 @@ if (mode == "rate")
         File.WriteAllLines(dump, [
             FormattableString.Invariant($"# start {OpenLoopClient.LastRunStartUtc:O}"),
             .. OpenLoopClient.LastRun.Select(r => FormattableString.Invariant($"{r.DueMs:0.000} {r.LatencyMs:0.000}")),
-            .. (pauses?.Pauses ?? []).Select(p => FormattableString.Invariant($"# gc {(p.StartUtc - OpenLoopClient.LastRunStartUtc).TotalMilliseconds:0.000} {p.Ms:0.000}")),
+            .. (pauses?.PausesFrom(OpenLoopClient.LastRunStartUtc) ?? []).Select(p => FormattableString.Invariant($"# gc {p.StartMs:0.000} {p.Ms:0.000}")),
         ]);
     return result.Errors > 0 ? 1 : 0;
 }

@@ -36,13 +36,17 @@ public sealed record GcPauseSummary(double Seconds, IReadOnlyList<(DateTime Star
         var ok = requests.Where(r => r.LatencyMs >= 0).ToList();
         if (ok.Count == 0 || Count == 0) return "no requests or no pauses";
         var p99 = ok.Select(r => r.LatencyMs).Order().ElementAt((int)(ok.Count * 0.99));
-        var pauses = Pauses.Select(p => ((p.StartUtc - roundStartUtc).TotalMilliseconds, (p.StartUtc - roundStartUtc).TotalMilliseconds + p.Ms)).OrderBy(p => p.Item1).ToArray();
+        var pauses = PausesFrom(roundStartUtc).ToArray();
         bool Overlaps((double DueMs, double LatencyMs) r) =>
-            pauses.Any(p => p.Item1 < r.DueMs + r.LatencyMs && p.Item2 > r.DueMs);
+            pauses.Any(p => p.StartMs < r.DueMs + r.LatencyMs && p.StartMs + p.Ms > r.DueMs);
         var slow = ok.Where(r => r.LatencyMs >= p99).ToList();
         return string.Create(CultureInfo.InvariantCulture,
             $"of the slowest 1 % (≥ {p99:0.0} ms), {slow.Count(Overlaps) / (double)slow.Count:P0} were in flight during a GC pause (of all requests: {ok.Count(Overlaps) / (double)ok.Count:P0})");
     }
+
+    /// <summary>Every pause on a round's time axis: its start in ms after <paramref name="roundStartUtc"/>, and its length.</summary>
+    public IEnumerable<(double StartMs, double Ms)> PausesFrom(DateTime roundStartUtc) =>
+        Pauses.Select(p => ((p.StartUtc - roundStartUtc).TotalMilliseconds, p.Ms));
 
     private static double Median(IReadOnlyList<double> xs) => xs.Count == 0 ? 0 : xs.Order().ElementAt(xs.Count / 2);
 }

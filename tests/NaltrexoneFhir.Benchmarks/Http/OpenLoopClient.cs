@@ -54,9 +54,9 @@ public static class OpenLoopClient
         foreach (var t in threads) t.Start();
         ready.Wait();
         var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
-        var now = DateTime.UtcNow;
-        start = Stopwatch.GetTimestamp() + Stopwatch.Frequency / 200; // 5 ms for the threads to wake
-        LastRunStartUtc = now.AddMilliseconds(5);
+        var wake = TimeSpan.FromMilliseconds(5); // for the threads to wake
+        LastRunStartUtc = DateTime.UtcNow + wake;
+        start = Stopwatch.GetTimestamp() + (long)(wake.TotalSeconds * Stopwatch.Frequency);
         go.Set();
         foreach (var t in threads) t.Join();
         ClientCpu = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
