@@ -94,7 +94,9 @@ public static class HttpBenchmark
         for (var r = 0; r < s.Rounds; r++)
         {
             var gc = GcPauses.TryStart(service.ProcessId);
+            var cpu0 = service.CpuTime();
             var round = OpenLoopClient.Run("order-sign (typical)", service.OrderSign, typical, rate, s.FixedRateDuration, openLoopConnections);
+            cpuPerRequest[round] = (service.CpuTime() - cpu0).TotalMicroseconds / Math.Max(1, round.Requests);
             if (gc is not null)
             {
                 gcRounds.Add(gc.Stop());
@@ -104,12 +106,18 @@ public static class HttpBenchmark
             fixedRateCpu += OpenLoopClient.ClientCpu;
             fixedSvc.Add(round);
             rows.Add(round);
+            cpu0 = service.CpuTime();
             var floor = OpenLoopClient.Run("baseline (same body)", service.Baseline, typical, rate, s.FixedRateDuration, openLoopConnections);
+            cpuPerRequest[floor] = (service.CpuTime() - cpu0).TotalMicroseconds / Math.Max(1, floor.Requests);
             fixedBas.Add(floor);
             rows.Add(floor);
         }
         var fixedRate = fixedSvc.OrderBy(x => x.Latency.P99).ElementAt(fixedSvc.Count / 2);
         var fixedRateBaseline = fixedBas.OrderBy(x => x.Latency.P99).ElementAt(fixedBas.Count / 2);
+        // A call costs more CPU at this rate than at saturation (idle workers spinning and waking, BENCHMARKS.md,
+        // session 17), so the cores are busier than "half of the maximum" says; this is how busy.
+        var fixedCpu = Median(fixedSvc.Select(x => cpuPerRequest[x]));
+        var fixedBusy = rate * fixedCpu / 1e6 / Environment.ProcessorCount;
 
         // 4. The large-history patient over HTTP, one call at a time.
         var largeRun = await LoadClient.SequentialAsync("order-sign (large history)", service.OrderSign, large, s.Quick ? 3 : 30);
@@ -128,7 +136,7 @@ public static class HttpBenchmark
                 $"| {x.Target} | {x.Tool} | {x.Mode} | {x.Requests} | {x.Errors} | {x.RequestsPerSecond:0} | {(cpuPerRequest.TryGetValue(x, out var cpu) ? cpu.ToString("0", CultureInfo.InvariantCulture) : "")} | {x.Latency.P50:0.00} | {x.Latency.P95:0.00} | {x.Latency.P99:0.00} | {x.Latency.Max:0.00} |"));
         report.WriteLine();
         report.WriteLine(FormattableString.Invariant($"**Throughput ratio, order-sign / baseline: {svcRps / basRps:P0}** (median {svcRps:0} vs {basRps:0} req/s; per round: {string.Join(", ", svc.Zip(bas, (a, b) => (a.RequestsPerSecond / b.RequestsPerSecond).ToString("P0", CultureInfo.InvariantCulture)))}). By the service's CPU per request, which the load client and the VM's neighbours do not move: {basCpu / svcCpu:P0} (median {svcCpu:0} vs {basCpu:0} µs per request)."));
-        report.WriteLine(FormattableString.Invariant($"**Fixed rate {rate:0} req/s (half of the max {svcRps:0} req/s): p99 {fixedRate.Latency.P99:0.00} ms** (the median of {fixedSvc.Count} interleaved {s.FixedRateDuration.TotalSeconds:0} s round(s): {P99s(fixedSvc)} ms; that round's p50 {fixedRate.Latency.P50:0.00}, p95 {fixedRate.Latency.P95:0.00}, max {fixedRate.Latency.Max:0.00}), measured from each request's scheduled start, after {settling.TotalSeconds:0} s at that rate right after the closed loop (p99 {settle.Latency.P99:0.00} ms then, not counted); the baseline route at the same rate, in the rounds between: p99 {fixedRateBaseline.Latency.P99:0.00} ms median ({P99s(fixedBas)} ms; p50 {fixedRateBaseline.Latency.P50:0.00}). The open-loop client used {fixedRateCpu.TotalSeconds / (s.FixedRateDuration.TotalSeconds * fixedSvc.Count):P0} of one core."));
+        report.WriteLine(FormattableString.Invariant($"**Fixed rate {rate:0} req/s (half of the max {svcRps:0} req/s): p99 {fixedRate.Latency.P99:0.00} ms** (the median of {fixedSvc.Count} interleaved {s.FixedRateDuration.TotalSeconds:0} s round(s): {P99s(fixedSvc)} ms; that round's p50 {fixedRate.Latency.P50:0.00}, p95 {fixedRate.Latency.P95:0.00}, max {fixedRate.Latency.Max:0.00}), measured from each request's scheduled start, after {settling.TotalSeconds:0} s at that rate right after the closed loop (p99 {settle.Latency.P99:0.00} ms then, not counted); the baseline route at the same rate, in the rounds between: p99 {fixedRateBaseline.Latency.P99:0.00} ms median ({P99s(fixedBas)} ms; p50 {fixedRateBaseline.Latency.P50:0.00}). The open-loop client used {fixedRateCpu.TotalSeconds / (s.FixedRateDuration.TotalSeconds * fixedSvc.Count):P0} of one core. The service's CPU per order-sign request at this rate: {fixedCpu:0} µs (median round; {svcCpu:0} µs in the closed loop), so the service kept the {Environment.ProcessorCount} cores {fixedBusy:P0} busy."));
         report.WriteLine(gcRounds.Count == 0
             ? "GC pauses in the service: not recorded (could not attach to its diagnostics port)."
             : $"GC in the service during those order-sign rounds (its runtime's events): {string.Join("; ", gcRounds)}. How much of each round's tail they explain: {string.Join("; ", gcTails)}.");
