@@ -10,56 +10,90 @@ namespace NaltrexoneFhir.Persistence;
 public sealed class AuditStore(IDbContextFactory<CdsStoreContext> contexts)
 {
 
+    /// <summary>Inserts the rows in one transaction (see <see cref="WriteAsync(IHookCallBatch, bool, CancellationToken)"/>).</summary>
+    public Task<int> WriteAsync(IReadOnlyList<HookCallRow> batch, bool isRetry, CancellationToken ct) =>
+        WriteAsync(new RowList(batch), isRetry, ct);
+
     /// <summary>
-    /// Inserts the batch in one transaction. After a failed attempt the commit may still have happened (a lost
-    /// reply), so a retry first drops the rows already stored: a retried batch never duplicates and never fails on its
-    /// own keys.
+    /// Inserts the batch in one transaction and returns how many calls it inserted. After a failed attempt the commit
+    /// may still have happened (a lost reply), so a retry first drops the rows already stored: a retried batch never
+    /// duplicates and never fails on its own keys. A call the batch cannot produce (null) is skipped.
     /// </summary>
     /// <remarks>
-    /// The rows go in as one multi-row <c>INSERT</c> per table rather than through EF's change tracker: a hook call is
-    /// a handful of rows (the call with its data origins, cards, suggestions), and tracking, ordering and batching them
-    /// cost more CPU than the hook call itself under load (BENCHMARKS.md). Values are converted with EF's own type
-    /// mappings, so the rows are exactly what EF writes and reads (GUID text on SQLite, <c>uuid</c> on PostgreSQL).
+    /// The rows go in through parameterized <c>INSERT</c>s rather than EF's change tracker: a hook call is a handful of
+    /// rows (the call with its data origins, cards, suggestions), and tracking, ordering and batching them cost more
+    /// CPU than the hook call itself under load (BENCHMARKS.md). Values are converted with EF's own type mappings, so
+    /// the rows are exactly what EF writes and reads (GUID text on SQLite, <c>uuid</c> on PostgreSQL).
+    /// <para>
+    /// Each call is read once and written whole (its row, then its cards, then their suggestions) before the next is
+    /// read, so a batch being written holds one call's objects at a time: when the rows of 200 calls were all alive
+    /// through a write (about 80 objects a call), a young GC that met them (a third of them at 2,500 calls/s) paused
+    /// about 1 ms longer (BENCHMARKS.md, session 17).
+    /// </para>
     /// </remarks>
-    public async Task<int> WriteAsync(IReadOnlyList<HookCallRow> batch, bool isRetry, CancellationToken ct)
+    public async Task<int> WriteAsync(IHookCallBatch batch, bool isRetry, CancellationToken ct)
     {
         await using var db = await contexts.CreateDbContextAsync(ct);
-        IEnumerable<HookCallRow> rows = batch;
+        HashSet<Guid>? stored = null;
         if (isRetry)
         {
-            var ids = batch.Select(b => b.Id).ToList();
-            var stored = (await db.HookCalls.Where(h => ids.Contains(h.Id)).Select(h => h.Id).ToListAsync(ct)).ToHashSet();
-            rows = batch.Where(b => !stored.Contains(b.Id));
+            var ids = new List<Guid>(batch.Count);
+            for (var i = 0; i < batch.Count; i++)
+                if (batch.Read(i) is { } row) ids.Add(row.Id);
+            stored = (await db.HookCalls.Where(h => ids.Contains(h.Id)).Select(h => h.Id).ToListAsync(ct)).ToHashSet();
         }
-        var toInsert = rows.ToList();
-        if (toInsert.Count == 0) return 0;
 
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var insert = new Inserter(db, tx.GetDbTransaction());
-        await insert.RowsAsync("hook_call",
-            ["id", "received_at", "iso_week", "service_id", "hook", "hook_instance", "issuer", "tenant", "patient_hash", "status_code", "latency_ms", "data_origins"],
-            toInsert, h => [insert.Id(h.Id), db.DbTime(h.ReceivedAt), h.IsoWeek, h.ServiceId, h.Hook, h.HookInstance, h.Issuer, h.Tenant, h.PatientHash, h.StatusCode, h.LatencyMs, DataOriginsJson.Write(h.Data)], ct);
-        var cards = toInsert.SelectMany(h => h.Cards.Select(c => (h.Id, c))).ToList();
-        await insert.RowsAsync("issued_card", ["card_uuid", "hook_call_id", "service_id", "concern", "indicator", "issued_at", "iso_week", "suggestion_count"],
-            cards, x => [x.c.CardUuid, insert.Id(x.Id), x.c.ServiceId, x.c.Concern, x.c.Indicator, db.DbTime(x.c.IssuedAt), x.c.IsoWeek, x.c.SuggestionCount], ct);
-        await insert.RowsAsync("issued_suggestion", ["suggestion_uuid", "card_uuid", "kind"],
-            cards.SelectMany(x => x.c.Suggestions.Select(s => (x.c.CardUuid, s))).ToList(),
-            x => [x.s.SuggestionUuid, x.CardUuid, x.s.Kind], ct);
+        var calls = insert.Table("hook_call",
+            ["id", "received_at", "iso_week", "service_id", "hook", "hook_instance", "issuer", "tenant", "patient_hash", "status_code", "latency_ms", "data_origins"]);
+        var cards = insert.Table("issued_card", ["card_uuid", "hook_call_id", "service_id", "concern", "indicator", "issued_at", "iso_week", "suggestion_count"], parent: calls);
+        var suggestions = insert.Table("issued_suggestion", ["suggestion_uuid", "card_uuid", "kind"], parent: cards);
+        var cardUuids = new List<string>();
+        var inserted = 0;
+        try
+        {
+            for (var i = 0; i < batch.Count; i++)
+            {
+                if (batch.Read(i) is not { } h || stored?.Contains(h.Id) == true) continue;
+                await calls.AddAsync([insert.Id(h.Id), db.DbTime(h.ReceivedAt), h.IsoWeek, h.ServiceId, h.Hook, h.HookInstance, h.Issuer, h.Tenant, h.PatientHash, h.StatusCode, h.LatencyMs, DataOriginsJson.Write(h.Data)], ct);
+                foreach (var c in h.Cards)
+                {
+                    await cards.AddAsync([c.CardUuid, insert.Id(h.Id), c.ServiceId, c.Concern, c.Indicator, db.DbTime(c.IssuedAt), c.IsoWeek, c.SuggestionCount], ct);
+                    cardUuids.Add(c.CardUuid);
+                    foreach (var s in c.Suggestions) await suggestions.AddAsync([s.SuggestionUuid, c.CardUuid, s.Kind], ct);
+                }
+                inserted++;
+            }
+            await suggestions.FlushAsync(ct); // and, before it, its parents
+        }
+        finally
+        {
+            await calls.DisposeAsync();
+            await cards.DisposeAsync();
+            await suggestions.DisposeAsync();
+        }
+        if (inserted == 0) return 0;
 
         // EF.Parameter: the batch's card uuids as one array parameter (json_each on SQLite, = ANY on PostgreSQL). EF 10
         // otherwise sends one parameter per uuid (~360 per batch), which SQLite binds by name with a linear search each
         // and re-prepares per batch: the writer measured 141–154 → 129–140 µs of CPU per call (BENCHMARKS.md).
-        var cardUuids = cards.Select(x => x.c.CardUuid).ToList();
         if (cardUuids.Count > 0)
             await db.Feedback
                 .Where(f => !f.CardKnown && EF.Parameter(cardUuids).Contains(f.CardUuid)
                             && db.IssuedCards.Any(c => c.CardUuid == f.CardUuid && c.ServiceId == f.ServiceId))
                 .ExecuteUpdateAsync(s => s.SetProperty(f => f.CardKnown, true), ct);
         await tx.CommitAsync(ct);
-        return toInsert.Count;
+        return inserted;
     }
 
-    /// <summary>Multi-row parameterized INSERTs on the context's connection and transaction.</summary>
+    private sealed class RowList(IReadOnlyList<HookCallRow> rows) : IHookCallBatch
+    {
+        public int Count => rows.Count;
+        public HookCallRow? Read(int index) => rows[index];
+    }
+
+    /// <summary>Parameterized INSERTs on the context's connection and transaction.</summary>
     private sealed class Inserter(CdsStoreContext db, DbTransaction transaction)
     {
         /// <summary>
@@ -78,29 +112,47 @@ public sealed class AuditStore(IDbContextFactory<CdsStoreContext> contexts)
         /// <summary>A GUID as this provider stores it (EF's mapping: text on SQLite, native uuid on PostgreSQL).</summary>
         public object Id(Guid id) => _guid?.ConvertToProvider(id) ?? id;
 
-        public async Task RowsAsync<T>(string table, string[] columns, IReadOnlyList<T> rows, Func<T, object?[]> values, CancellationToken ct)
+        /// <summary>Rows for one table, sent a statement at a time; a table's statements go after its parent's pending rows (foreign keys).</summary>
+        public TableRows Table(string table, string[] columns, TableRows? parent = null) => new(this, table, columns, parent);
+
+        public sealed class TableRows(Inserter inserter, string table, string[] columns, TableRows? parent) : IAsyncDisposable
         {
-            DbCommand? full = null;
-            try
+            private readonly List<object?[]> _pending = new(inserter._rowsPerStatement);
+            private DbCommand? _full;
+
+            public async Task AddAsync(object?[] row, CancellationToken ct)
             {
-                for (var start = 0; start < rows.Count; start += _rowsPerStatement)
-                {
-                    var count = Math.Min(_rowsPerStatement, rows.Count - start);
-                    // Full chunks reuse one prepared command; only a last, shorter chunk needs its own.
-                    var command = count == _rowsPerStatement ? full ??= Create(table, columns, count) : Create(table, columns, count);
-                    for (var r = 0; r < count; r++)
-                    {
-                        var row = values(rows[start + r]);
-                        for (var c = 0; c < columns.Length; c++)
-                            command.Parameters[r * columns.Length + c].Value = row[c] ?? DBNull.Value;
-                    }
-                    await command.ExecuteNonQueryAsync(ct);
-                    if (command != full) await command.DisposeAsync();
-                }
+                _pending.Add(row);
+                if (_pending.Count == inserter._rowsPerStatement) await FlushAsync(ct);
             }
-            finally
+
+            private bool AnyPending => _pending.Count > 0 || parent?.AnyPending == true;
+
+            /// <summary>Sends the parent's pending rows, then this table's.</summary>
+            public async Task FlushAsync(CancellationToken ct)
             {
-                if (full is not null) await full.DisposeAsync();
+                if (parent?.AnyPending == true) await parent.FlushAsync(ct);
+                if (_pending.Count == 0) return;
+                // Full statements reuse one prepared command; only a shorter one needs its own.
+                var full = _pending.Count == inserter._rowsPerStatement;
+                var command = full ? _full ??= inserter.Create(table, columns, _pending.Count) : inserter.Create(table, columns, _pending.Count);
+                try
+                {
+                    for (var r = 0; r < _pending.Count; r++)
+                        for (var c = 0; c < columns.Length; c++)
+                            command.Parameters[r * columns.Length + c].Value = _pending[r][c] ?? DBNull.Value;
+                    await command.ExecuteNonQueryAsync(ct);
+                }
+                finally
+                {
+                    if (!full) await command.DisposeAsync();
+                }
+                _pending.Clear();
+            }
+
+            public async ValueTask DisposeAsync()
+            {
+                if (_full is not null) await _full.DisposeAsync();
             }
         }
 

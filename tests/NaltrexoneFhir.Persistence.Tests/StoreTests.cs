@@ -1,3 +1,4 @@
+using NaltrexoneFhir.Api.Store;
 using Microsoft.EntityFrameworkCore;
 using NaltrexoneFhir.Persistence.Tests.Infrastructure;
 
@@ -110,6 +111,68 @@ public abstract class StoreTests : IAsyncLifetime
         Assert.Equal(3, await db.HookCalls.CountAsync());
         Assert.Equal(3, await db.IssuedCards.CountAsync());
         Assert.All(await db.HookCalls.ToListAsync(), h => Assert.Equal(batch[0].Data, h.Data));
+    }
+
+    [Fact]
+    public async Task LargeBatch_EveryCallCardAndSuggestion_IsStoredUnderItsParent()
+    {
+        // 300 calls of two cards each: on PostgreSQL (250 rows a statement) the cards fill a statement before the calls
+        // do, so the calls written so far must go first (foreign keys); on SQLite every row is its own statement.
+        var batch = Enumerable.Range(0, 300)
+            .Select(i => StoreData.HookCall(Nov18.AddSeconds(i), ($"c{i}-a", "hepatotoxicity"), ($"c{i}-b", "opioid-coprescription")))
+            .ToList();
+
+        Assert.Equal(300, await Audit.WriteAsync(batch, false, default));
+
+        await using var db = Db.Context();
+        var calls = await db.HookCalls.Include(h => h.Cards).ThenInclude(c => c.Suggestions).ToListAsync();
+        Assert.Equal(300, calls.Count);
+        Assert.All(calls, stored =>
+        {
+            var written = batch.Single(b => b.Id == stored.Id);
+            Assert.Equal(written.Cards.Select(c => c.CardUuid).Order(), stored.Cards.Select(c => c.CardUuid).Order());
+            Assert.All(stored.Cards, c => Assert.Equal(c.CardUuid + "-s1", Assert.Single(c.Suggestions).SuggestionUuid));
+            Assert.Equal(written.Data, stored.Data);
+        });
+    }
+
+    [Fact]
+    public async Task BatchReadOneCallAtATime_KeepsNoneOfTheCallsItWrote_AndSkipsOneItCannotProduce()
+    {
+        var source = new TrackedBatch(Enumerable.Range(0, 40).Select(i => i == 7 ? null : StoreData.HookCall(Nov18.AddSeconds(i), ($"k{i}", "hepatotoxicity"))).ToList());
+
+        Assert.Equal(39, await Audit.WriteAsync(source, false, default));
+
+        Assert.Equal(Enumerable.Range(0, 40), source.Reads);   // each call read once, in order
+        Assert.Equal(0, source.AliveWhenRead);                 // no call older than the previous one was still held by the store
+        await using var db = Db.Context();
+        Assert.Equal(39, await db.HookCalls.CountAsync());
+        Assert.Equal(39, await db.IssuedSuggestions.CountAsync());
+    }
+
+    /// <summary>
+    /// Produces a fresh copy of each call when asked, and checks, before producing call <c>i</c>, whether any call
+    /// up to <c>i - 2</c> is still alive after a full GC: the store may hold the one it just wrote, no more.
+    /// </summary>
+    private sealed class TrackedBatch(List<HookCallRow?> calls) : IHookCallBatch
+    {
+        private readonly List<WeakReference> _produced = [];
+        public List<int> Reads { get; } = [];
+        public int AliveWhenRead { get; private set; }
+        public int Count => calls.Count;
+
+        public HookCallRow? Read(int index)
+        {
+            Reads.Add(index);
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            GC.Collect();
+            AliveWhenRead += _produced.Take(Math.Max(0, _produced.Count - 1)).Count(w => w.IsAlive);
+            if (calls[index] is not { } call) return null;
+            var copy = QueuedHookCall.Encode(call).Decode();
+            _produced.Add(new WeakReference(copy));
+            return copy;
+        }
     }
 
     [Fact]
