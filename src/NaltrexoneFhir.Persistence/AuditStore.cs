@@ -27,8 +27,8 @@ public sealed class AuditStore(IDbContextFactory<CdsStoreContext> contexts)
     /// <para>
     /// Each call is read once and written whole (its row, then its cards, then their suggestions) before the next is
     /// read, so a batch being written holds one call's objects at a time: when the rows of 200 calls were all alive
-    /// through a write (about 80 objects a call), the young GCs that met them (a quarter to two thirds of them at
-    /// 2,500 calls/s) paused 1-2 ms longer (BENCHMARKS.md, session 17).
+    /// through a write (about 80 objects a call), the young GCs that met them (a fifth to two thirds of them at
+    /// 2,500 calls/s) paused 0.6-2 ms longer (BENCHMARKS.md, session 17).
     /// </para>
     /// </remarks>
     public async Task<int> WriteAsync(IHookCallBatch batch, bool isRetry, CancellationToken ct)

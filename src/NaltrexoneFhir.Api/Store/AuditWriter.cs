@@ -89,7 +89,7 @@ public sealed class AuditWriter(
 
     /// <summary>
     /// A batch of queued records, decoded one at a time as the store writes them: the decoded rows of a whole batch
-    /// (~80 objects a call) alive through a write made the young GCs that met them 1-2 ms longer (BENCHMARKS.md,
+    /// (~80 objects a call) alive through a write made the young GCs that met them 0.6-2 ms longer (BENCHMARKS.md,
     /// session 17). Decoding reads back what the hook path encoded; were a record ever unreadable (a bug), that record
     /// is skipped, counted as lost once and logged, not the writer (an exception here would end it, and with it the host).
     /// </summary>
