@@ -144,10 +144,20 @@ if (mode == "rate")
         return 2;
     }
     // --gc PID: also record that service process's GC pauses during the run (Http/GcPauses.cs).
-    using var gc = Option("--gc") is { } gcPid && int.TryParse(gcPid, inv, out var pid) ? GcPauses.TryStart(pid) : null;
+    // With it, the service's CPU per request during the run as well (at a fixed rate a call costs more than at saturation).
+    var servicePid = Option("--gc") is { } gcPid && int.TryParse(gcPid, inv, out var pid) ? pid : (int?)null;
+    using var gc = servicePid is { } p ? GcPauses.TryStart(p) : null;
+    using var service = servicePid is { } sp ? TryGetProcess(sp) : null;
+    var cpu0 = service?.TotalProcessorTime;
     var result = OpenLoopClient.Run("rate", url, SyntheticPatient.OrderSign(PatientShape.Typical), rps, TimeSpan.FromSeconds(secs), 32);
     Console.WriteLine($"{result.Requests} requests, {result.Errors} errors, {result.RequestsPerSecond:0} req/s; {result.Latency}; client CPU {OpenLoopClient.ClientCpu.TotalSeconds / secs:P0} of a core");
     var pauses = gc?.Stop();
+    if (service is not null && cpu0 is { } before)
+    {
+        service.Refresh();
+        var perRequest = (service.TotalProcessorTime - before).TotalMicroseconds / Math.Max(1, result.Requests);
+        Console.WriteLine(FormattableString.Invariant($"service CPU: {perRequest:0} µs per request, the {Environment.ProcessorCount} cores {rps * perRequest / 1e6 / Environment.ProcessorCount:P0} busy with it"));
+    }
     if (pauses is not null)
     {
         Console.WriteLine($"service GC: {pauses}");
@@ -269,4 +279,10 @@ string? Option(string name)
 {
     var i = Array.IndexOf(args, name);
     return i >= 0 && i + 1 < args.Length ? args[i + 1] : null;
+}
+
+static System.Diagnostics.Process? TryGetProcess(int pid)
+{
+    try { return System.Diagnostics.Process.GetProcessById(pid); }
+    catch (ArgumentException) { return null; } // not running
 }
