@@ -209,6 +209,21 @@ if (mode == "audit")
     }
     return await AuditProfile.RunAsync(calls, prefill, randomUuids: positional.ElementAtOrDefault(3) == "v4");
 }
+if (mode == "stages")
+{
+    // Where a perf profile of the service went, by stage (PerfStages.cs): -- stages FILE (perf script -F comm,ip,sym output).
+    if (positional.ElementAtOrDefault(1) is not { } file || !File.Exists(file))
+    {
+        Console.Error.WriteLine("Usage: -- stages <file: perf script -F comm,ip,sym output of the service, recorded with perf record -g>");
+        return 2;
+    }
+    using var reader = File.OpenText(file);
+    var (shares, total) = PerfStages.Attribute(reader);
+    foreach (var (stage, samples) in shares)
+        Console.WriteLine(FormattableString.Invariant($"{100.0 * samples / Math.Max(1, total),5:0.0} %  {stage}"));
+    Console.WriteLine($"{total} samples");
+    return total > 0 ? 0 : 1;
+}
 if (mode == "body")
 {
     // The synthetic request as JSON on stdout, for driving a running service by hand (wrk, curl, dotnet-trace).
