@@ -155,8 +155,8 @@ if (mode == "rate")
     if (service is not null && cpu0 is { } before)
     {
         service.Refresh();
-        var perRequest = (service.TotalProcessorTime - before).TotalMicroseconds / Math.Max(1, result.Requests);
-        Console.WriteLine(FormattableString.Invariant($"service CPU: {perRequest:0} µs per request, the {Environment.ProcessorCount} cores {rps * perRequest / 1e6 / Environment.ProcessorCount:P0} busy with it"));
+        var perRequest = ServiceProcess.PerRequestUs(service.TotalProcessorTime - before, result.Requests);
+        Console.WriteLine(FormattableString.Invariant($"service CPU: {perRequest:0} µs per request, the {Environment.ProcessorCount} cores {ServiceProcess.CoresBusy(rps, perRequest):P0} busy with it"));
     }
     if (pauses is not null)
     {

@@ -94,9 +94,7 @@ public static class HttpBenchmark
         for (var r = 0; r < s.Rounds; r++)
         {
             var gc = GcPauses.TryStart(service.ProcessId);
-            var cpu0 = service.CpuTime();
-            var round = OpenLoopClient.Run("order-sign (typical)", service.OrderSign, typical, rate, s.FixedRateDuration, openLoopConnections);
-            cpuPerRequest[round] = (service.CpuTime() - cpu0).TotalMicroseconds / Math.Max(1, round.Requests);
+            var round = FixedRate("order-sign (typical)", service.OrderSign);
             if (gc is not null)
             {
                 gcRounds.Add(gc.Stop());
@@ -106,9 +104,7 @@ public static class HttpBenchmark
             fixedRateCpu += OpenLoopClient.ClientCpu;
             fixedSvc.Add(round);
             rows.Add(round);
-            cpu0 = service.CpuTime();
-            var floor = OpenLoopClient.Run("baseline (same body)", service.Baseline, typical, rate, s.FixedRateDuration, openLoopConnections);
-            cpuPerRequest[floor] = (service.CpuTime() - cpu0).TotalMicroseconds / Math.Max(1, floor.Requests);
+            var floor = FixedRate("baseline (same body)", service.Baseline);
             fixedBas.Add(floor);
             rows.Add(floor);
         }
@@ -117,7 +113,7 @@ public static class HttpBenchmark
         // A call costs more CPU at this rate than at saturation (idle workers spinning and waking, BENCHMARKS.md,
         // session 17), so the cores are busier than "half of the maximum" says; this is how busy.
         var fixedCpu = Median(fixedSvc.Select(x => cpuPerRequest[x]));
-        var fixedBusy = rate * fixedCpu / 1e6 / Environment.ProcessorCount;
+        var fixedBusy = ServiceProcess.CoresBusy(rate, fixedCpu);
 
         // 4. The large-history patient over HTTP, one call at a time.
         var largeRun = await LoadClient.SequentialAsync("order-sign (large history)", service.OrderSign, large, s.Quick ? 3 : 30);
@@ -159,7 +155,15 @@ public static class HttpBenchmark
                 ? Wrk.RunAsync(target, url, bodyFile, s.Connections, 1, s.Duration)
                 : LoadClient.ClosedLoopAsync(target, url, typical, s.Connections, s.Duration));
             // Includes the audit writer's work for these requests (it keeps up within its 100 ms flush interval).
-            cpuPerRequest[result] = (service.CpuTime() - cpu0).TotalMicroseconds / Math.Max(1, result.Requests);
+            cpuPerRequest[result] = ServiceProcess.PerRequestUs(service.CpuTime() - cpu0, result.Requests);
+            return result;
+        }
+
+        LoadResult FixedRate(string target, Uri url)
+        {
+            var cpu0 = service.CpuTime();
+            var result = OpenLoopClient.Run(target, url, typical, rate, s.FixedRateDuration, openLoopConnections);
+            cpuPerRequest[result] = ServiceProcess.PerRequestUs(service.CpuTime() - cpu0, result.Requests);
             return result;
         }
     }

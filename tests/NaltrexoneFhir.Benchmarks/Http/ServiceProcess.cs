@@ -116,6 +116,12 @@ public sealed class ServiceProcess : IAsyncDisposable
         return _process.TotalProcessorTime;
     }
 
+    /// <summary>Microseconds of service CPU per request, from the CPU time a run of <paramref name="requests"/> used.</summary>
+    public static double PerRequestUs(TimeSpan cpu, long requests) => cpu.TotalMicroseconds / Math.Max(1, requests);
+
+    /// <summary>How busy the machine's cores are with the service at <paramref name="rps"/> requests a second costing <paramref name="perRequestUs"/> each.</summary>
+    public static double CoresBusy(double rps, double perRequestUs) => rps * perRequestUs / 1e6 / Environment.ProcessorCount;
+
     /// <summary>Peak (VmHWM) and current (VmRSS) resident set size in MB, from /proc/&lt;pid&gt;/status.</summary>
     public (double PeakMb, double CurrentMb) Memory()
     {
