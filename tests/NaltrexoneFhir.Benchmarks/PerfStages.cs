@@ -25,7 +25,7 @@ public static partial class PerfStages
         ("Kestrel and sockets under managed frames", Frames(@"Kestrel|System\.Net\.Sockets|Microsoft\.AspNetCore")),
     ];
 
-    private const string WriterThread = "audit-writer";
+    private const string WriterThread = "audit-writer"; // the name AuditWriter gives its thread (the Api assembly is not referenced here)
     private const string Rest = "Kernel and runtime under no managed frame (socket calls, epoll, wake-ups, GC threads)";
 
     private static Regex Frames(string pattern) => new(pattern, RegexOptions.Compiled | RegexOptions.CultureInvariant);
