@@ -44,11 +44,15 @@ public sealed class AuditQueue
 
     public ChannelReader<QueuedHookCall> Reader => _channel.Reader;
 
-    /// <summary>Queues a record without waiting. False (and counted as dropped) when the queue is full or closed.</summary>
+    /// <summary>
+    /// Queues a record without waiting; the queue owns it from then on (the writer releases it once written). False
+    /// (the record released, and counted as dropped) when the queue is full or closed.
+    /// </summary>
     public bool TryEnqueue(QueuedHookCall record)
     {
         if (!_channel.Writer.TryWrite(record))
         {
+            record.Release();
             _dropped.Add(1, new KeyValuePair<string, object?>("reason", "queue-full"));
             return false;
         }

@@ -36,7 +36,7 @@ public sealed class AuditWriter(
         var ready = await readiness.WaitAsync(stoppingToken);
         var batchSize = options.Value.BatchSize;
         var linger = options.Value.FlushInterval;
-        var batch = new QueuedBatch(batchSize, queue, logger);
+        var batch = new QueuedBatch(batchSize, logger);
         // Not cancelled by stoppingToken: after Complete() this returns false only once the queue is empty.
         while (await queue.Reader.WaitToReadAsync(CancellationToken.None))
         {
@@ -48,15 +48,20 @@ public sealed class AuditWriter(
             }
             // The records stay encoded: the store decodes each as it writes it (QueuedBatch).
             while (batch.Count < batchSize && queue.Reader.TryRead(out var record)) batch.Add(record);
-            if (!ready || !await WriteAsync(batch, stoppingToken))
+            var written = ready && await WriteAsync(batch, stoppingToken);
+            var (readable, unreadable) = (batch.Count - batch.Unreadable, batch.Unreadable);
+            // The buffers go back before the queue hears the records are settled (WhenSettledAsync then means released too).
+            batch.Clear();
+            if (unreadable > 0) queue.Lost(unreadable, "unreadable");
+            if (written) queue.Written(readable);
+            else
             {
                 // Stopping and the store is not writable: count what is left as lost.
-                var lost = batch.Count - batch.Unreadable;
-                while (queue.Reader.TryRead(out _)) lost++;
+                var lost = readable;
+                while (queue.Reader.TryRead(out var left)) { left.Release(); lost++; }
                 queue.Lost(lost);
                 StoreLog.AuditLostAtShutdown(logger, lost);
             }
-            batch.Clear();
         }
     }
 
@@ -70,7 +75,6 @@ public sealed class AuditWriter(
             try
             {
                 await store.WriteAsync(batch, isRetry: attempt > 0, CancellationToken.None);
-                queue.Written(batch.Count - batch.Unreadable);
                 if (attempt > 0) StoreLog.AuditWriteRecovered(logger, attempt);
                 return true;
             }
@@ -91,22 +95,25 @@ public sealed class AuditWriter(
     /// A batch of queued records, decoded one at a time as the store writes them: the decoded rows of a whole batch
     /// (~80 objects a call) alive through a write made the young GCs that met them 0.6-2 ms longer (BENCHMARKS.md,
     /// session 17). Decoding reads back what the hook path encoded; were a record ever unreadable (a bug), that record
-    /// is skipped, counted as lost once and logged, not the writer (an exception here would end it, and with it the host).
+    /// is skipped and logged (and counted as lost once the batch is done), not the writer (an exception here would end
+    /// it, and with it the host).
     /// </summary>
-    private sealed class QueuedBatch(int capacity, AuditQueue queue, ILogger logger) : IHookCallBatch
+    private sealed class QueuedBatch(int capacity, ILogger logger) : IHookCallBatch
     {
         private readonly List<QueuedHookCall> _records = new(capacity);
         private readonly HashSet<int> _unreadable = [];
 
         public int Count => _records.Count;
 
-        /// <summary>Records that could not be decoded (already counted as lost).</summary>
+        /// <summary>Records that could not be decoded (the writer counts them as lost).</summary>
         public int Unreadable => _unreadable.Count;
 
         public void Add(QueuedHookCall record) => _records.Add(record);
 
+        /// <summary>Releases the batch's records (written, or counted as lost) and empties it.</summary>
         public void Clear()
         {
+            foreach (var record in _records) record.Release();
             _records.Clear();
             _unreadable.Clear();
         }
@@ -118,7 +125,6 @@ public sealed class AuditWriter(
             catch (Exception ex)
             {
                 _unreadable.Add(index);
-                queue.Lost(1, "unreadable");
                 StoreLog.AuditRecordUnreadable(logger, ex.GetType().Name);
                 return null;
             }

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using NaltrexoneFhir.Persistence;
 
@@ -13,18 +14,57 @@ namespace NaltrexoneFhir.Api.Store;
 /// strings), and at 2,800 calls/s those were ~80 % of what each young GC kept. As bytes it is one object of a few
 /// hundred bytes: the GC's median pause went from 2.3–2.6 to 1.5–1.7 ms (BENCHMARKS.md, session 16).
 /// </para>
+/// <para>
+/// The bytes are in a buffer from a pool of this type's own (<see cref="Release"/> gives it back once the record is
+/// written or dropped), so after warm-up a queued record is no new object at all: the records waiting for the writer
+/// were still four fifths of what each young GC kept (~400 of ~490 KB at 2,500 calls/s), and the part of the pause that
+/// moves survivors grew with them (BENCHMARKS.md, session 18).
+/// </para>
 /// </summary>
 public readonly struct QueuedHookCall
 {
-    private readonly byte[] _bytes;
+    /// <summary>
+    /// The buffers of queued records. Its own pool, not <see cref="ArrayPool{T}.Shared"/>: buffers are rented on request
+    /// threads and returned by the writer a batch at a time, hundreds in flight, which the shared pool's per-thread and
+    /// per-core slots (a few dozen) would mostly drop. Up to <see cref="PooledBuffersPerSize"/> buffers of each
+    /// power-of-two size are kept; a record over <see cref="MaxPooledLength"/> gets an array of its own.
+    /// </summary>
+    private static readonly ArrayPool<byte> Pool = ArrayPool<byte>.Create(MaxPooledLength, PooledBuffersPerSize);
 
-    private QueuedHookCall(byte[] bytes) => _bytes = bytes;
+    internal const int MaxPooledLength = 64 * 1024;
+    internal const int PooledBuffersPerSize = 1024;
+
+    private readonly byte[] _bytes;
+    private readonly int _length;
+    private readonly bool _pooled;
+
+    private QueuedHookCall(byte[] bytes, int length, bool pooled) => (_bytes, _length, _pooled) = (bytes, length, pooled);
 
     /// <summary>A record from bytes as they are (tests: what the writer does with one it cannot read).</summary>
-    internal static QueuedHookCall FromBytes(byte[] bytes) => new(bytes);
+    internal static QueuedHookCall FromBytes(byte[] bytes) => new(bytes, bytes.Length, pooled: false);
 
     /// <summary>The encoded size (for tests and diagnostics).</summary>
-    public int Length => _bytes.Length;
+    public int Length => _length;
+
+    /// <summary>The buffer holding the bytes (tests: that a released buffer is used again).</summary>
+    internal byte[] Buffer => _bytes;
+
+    /// <summary>
+    /// Gives the buffer back to the pool. Call it exactly once per record, when the record has been written or dropped,
+    /// and use no copy of the record after it (the buffer will hold another record). A record that is never released
+    /// costs only an allocation: its buffer is collected like any array.
+    /// </summary>
+    public void Release()
+    {
+        if (!_pooled) return;
+        Interlocked.Decrement(ref s_outstanding);
+        Pool.Return(_bytes);
+    }
+
+    private static long s_outstanding;
+
+    /// <summary>Pooled buffers rented and not yet released, process-wide (tests: every record is released exactly once).</summary>
+    internal static long OutstandingBuffers => Interlocked.Read(ref s_outstanding);
 
     [ThreadStatic] private static MemoryStream? t_stream;
     [ThreadStatic] private static BinaryWriter? t_writer;
@@ -73,16 +113,19 @@ public readonly struct QueuedHookCall
             }
         }
         w.Flush();
-        var bytes = stream.ToArray();
+        var length = (int)stream.Length;
+        var bytes = Pool.Rent(length);
+        Interlocked.Increment(ref s_outstanding);
+        stream.GetBuffer().AsSpan(0, length).CopyTo(bytes);
         // A rare very large record (many cards) should not keep its buffer on the thread for good.
         if (stream.Capacity > 64 * 1024) (t_stream, t_writer) = (null, null);
-        return new QueuedHookCall(bytes);
+        return new QueuedHookCall(bytes, length, pooled: true);
     }
 
     /// <summary>The rows, as they were when encoded.</summary>
     public HookCallRow Decode()
     {
-        using var r = new BinaryReader(new MemoryStream(_bytes, writable: false), Encoding.UTF8);
+        using var r = new BinaryReader(new MemoryStream(_bytes, 0, _length, writable: false), Encoding.UTF8);
         var row = new HookCallRow
         {
             Id = ReadGuid(r),
