@@ -10,7 +10,13 @@ namespace NaltrexoneFhir.Benchmarks.Http;
 /// <param name="Seconds">How long the recording ran.</param>
 /// <param name="Pauses">Every pause (runtime suspended → resumed): when it began (UTC) and how long it lasted (ms).</param>
 /// <param name="PromotedKb">Per GC, the KB that survived it out of gen0.</param>
-public sealed record GcPauseSummary(double Seconds, IReadOnlyList<(DateTime StartUtc, double Ms)> Pauses, IReadOnlyList<double> PromotedKb)
+/// <param name="YoungPhases">
+/// Per young (gen0) GC, the collector's own time in two parts: from its start to the end of its last marking step
+/// (every kind of root: stacks, the older generations' cards, handles, finalization), then plan, relocate and compact.
+/// The first part is nearly a fixed cost; the second grows with what the GC keeps (BENCHMARKS.md, session 18).
+/// </param>
+public sealed record GcPauseSummary(double Seconds, IReadOnlyList<(DateTime StartUtc, double Ms)> Pauses, IReadOnlyList<double> PromotedKb,
+    IReadOnlyList<(double MarkMs, double CompactMs)> YoungPhases)
 {
     public IEnumerable<double> PausesMs => Pauses.Select(p => p.Ms);
     public int Count => Pauses.Count;
@@ -24,7 +30,12 @@ public sealed record GcPauseSummary(double Seconds, IReadOnlyList<(DateTime Star
     public override string ToString() => Count == 0
         ? "no GC"
         : string.Create(CultureInfo.InvariantCulture,
-            $"{Count} GCs ({PerSecond:0.0}/s), pause median {MedianMs:0.00} ms, max {MaxMs:0.00} ms, {PausedShare:P1} of the time; median {MedianPromotedKb:0} KB kept out of gen0 per GC");
+            $"{Count} GCs ({PerSecond:0.0}/s), pause median {MedianMs:0.00} ms, max {MaxMs:0.00} ms, {PausedShare:P1} of the time; median {MedianPromotedKb:0} KB kept out of gen0 per GC{Phases()}");
+
+    private string Phases() => YoungPhases.Count == 0
+        ? ""
+        : string.Create(CultureInfo.InvariantCulture,
+            $" (a young GC marks for {Median([.. YoungPhases.Select(p => p.MarkMs)]):0.00} ms, then plans, relocates and compacts for {Median([.. YoungPhases.Select(p => p.CompactMs)]):0.00} ms: medians)");
 
     /// <summary>
     /// How much of a round's tail the pauses explain: the share of its slowest 1 % of requests that were in flight
@@ -65,8 +76,11 @@ public sealed class GcPauses : IDisposable
     private readonly List<(DateTime StartUtc, double Ms)> _pauses = [];
     private readonly List<double> _promoted = [];
     private readonly DateTime _started = DateTime.UtcNow;
+    private readonly List<(double MarkMs, double CompactMs)> _youngPhases = [];
     private double _suspendedAt = -1;
     private DateTime _suspendedAtUtc;
+    private double _gcStartedAt = -1, _lastMarkAt = -1;
+    private int _gcDepth = -1;
 
     private GcPauses(EventPipeSession session)
     {
@@ -78,6 +92,15 @@ public sealed class GcPauses : IDisposable
             if (_suspendedAt < 0) return;
             lock (_pauses) _pauses.Add((_suspendedAtUtc, e.TimeStampRelativeMSec - _suspendedAt));
             _suspendedAt = -1;
+        };
+        // One GC's events arrive in order on the thread that runs it (workstation GC): start, a marking step per kind of root, stop.
+        source.Clr.GCStart += e => (_gcStartedAt, _lastMarkAt, _gcDepth) = (e.TimeStampRelativeMSec, -1, e.Depth);
+        source.Clr.GCMarkWithType += e => _lastMarkAt = e.TimeStampRelativeMSec;
+        source.Clr.GCStop += e =>
+        {
+            if (_gcDepth == 0 && _gcStartedAt >= 0 && _lastMarkAt >= _gcStartedAt)
+                lock (_pauses) _youngPhases.Add((_lastMarkAt - _gcStartedAt, e.TimeStampRelativeMSec - _lastMarkAt));
+            _gcStartedAt = -1;
         };
         source.Clr.GCHeapStats += e =>
         {
@@ -111,7 +134,7 @@ public sealed class GcPauses : IDisposable
         try { _session.Stop(); }
         catch (Exception ex) when (ex is ServerNotAvailableException or IOException) { /* already gone */ }
         _processing.Wait(TimeSpan.FromSeconds(10));
-        lock (_pauses) return new GcPauseSummary(seconds, [.. _pauses], [.. _promoted]);
+        lock (_pauses) return new GcPauseSummary(seconds, [.. _pauses], [.. _promoted], [.. _youngPhases]);
     }
 
     public void Dispose() => _session.Dispose();
