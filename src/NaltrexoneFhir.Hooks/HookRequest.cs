@@ -57,6 +57,13 @@ public static class HookRequestParser
             issues.Add(new("invalid", $"This service handles the '{expectedHook}' hook, not '{Trim(hook)}'.", "hook"));
 
         var hookInstance = RequiredString(root, "hookInstance", issues);
+        // A UUID by the spec; any id is tolerated, but not control characters: they forge log lines, and U+0000 is text
+        // PostgreSQL cannot store (the call's audit batch would fail on every retry).
+        if (hookInstance is not null && hookInstance.Any(char.IsControl))
+        {
+            issues.Add(new("value", "hookInstance must not contain control characters.", "hookInstance"));
+            hookInstance = null;
+        }
 
         string? fhirServer = OptionalString(root, "fhirServer", issues);
         if (fhirServer is not null && !Uri.TryCreate(fhirServer, UriKind.Absolute, out var fhirUri))

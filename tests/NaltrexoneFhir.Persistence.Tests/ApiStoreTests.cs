@@ -21,6 +21,54 @@ public abstract class ApiStoreTests : IAsyncLifetime
     public async Task DisposeAsync() => await Db.DisposeAsync();
 
     [Fact]
+    public async Task HookInstanceWithControlCharacters_IsRefused_AndTheAuditGoesOn()
+    {
+        // PostgreSQL's text cannot hold U+0000: stored as sent, such a call's batch failed on every retry, and the
+        // writer stored nothing more.
+        await using var api = new StoreApiFactory(Db);
+        var client = api.CreateClient();
+
+        foreach (var hostile in new[] { "before\u0000after", "line\nbreak" })
+        {
+            var response = await client.PostAsync($"/cds-services/{SampleHook.Service}", SampleHook.Request(hostile));
+            Assert.Equal(System.Net.HttpStatusCode.BadRequest, response.StatusCode);
+            Assert.Contains("hookInstance must not contain control characters", await response.Content.ReadAsStringAsync());
+        }
+        await SampleHook.CallAsync(client, "after-the-refused-ones");
+        await api.AuditSettledAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        await using var db = Db.Context();
+        var stored = await db.HookCalls.OrderBy(h => h.StatusCode).Select(h => new { h.HookInstance, h.StatusCode }).ToListAsync();
+        Assert.Equal([(200, "after-the-refused-ones"), (400, null), (400, null)],
+            stored.Select(h => (h.StatusCode, h.HookInstance)).OrderBy(h => h.StatusCode).ToList());
+    }
+
+    [Fact]
+    public async Task CallerTextTheStoreCannotHold_IsStoredReadably_AndTheAuditGoesOn()
+    {
+        // The token's tenant claim reaches the audit unchecked for U+0000 (the JWT's JSON may carry it).
+        await using var api = new StoreApiFactory(Db);
+        await using var withCaller = api.WithWebHostBuilder(b => b.ConfigureServices(s =>
+            s.AddSingleton<ICallerIdentity>(new FixedCaller("https://ehr.example.org/iss\u0000", "tenant\u0000a"))));
+        var client = withCaller.CreateClient();
+
+        await SampleHook.CallAsync(client, "tenant-with-nul");
+        await SampleHook.CallAsync(client, "and-the-next-call");
+        await withCaller.Services.GetRequiredService<AuditQueue>().WhenSettledAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        await using var db = Db.Context();
+        var stored = await db.HookCalls.OrderBy(h => h.HookInstance).ToListAsync();
+        Assert.Equal(["and-the-next-call", "tenant-with-nul"], stored.Select(h => h.HookInstance));
+        Assert.All(stored, h => Assert.Equal("tenant\uFFFDa", h.Tenant));
+        Assert.All(stored, h => Assert.Equal("https://ehr.example.org/iss\uFFFD", h.Issuer));
+    }
+
+    private sealed class FixedCaller(string issuer, string tenant) : ICallerIdentity
+    {
+        public (string? Issuer, string? Tenant) Current() => (issuer, tenant);
+    }
+
+    [Fact]
     public async Task HookCall_IsAudited_WithHashedPatient_DataOrigins_CardsAndSuggestions()
     {
         await using var api = new StoreApiFactory(Db);

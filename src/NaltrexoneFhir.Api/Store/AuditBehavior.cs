@@ -64,9 +64,9 @@ public sealed class AuditBehavior(
             IsoWeek = week,
             ServiceId = request.Service.Id,
             Hook = request.Service.Hook,
-            HookInstance = hook?.HookInstance is { } hi ? Clip(hi, 128) : null,
-            Issuer = issuer,
-            Tenant = tenant,
+            HookInstance = hook?.HookInstance is { } hi ? Storable(Clip(hi, 128)) : null,
+            Issuer = Storable(issuer),
+            Tenant = Storable(tenant),
             PatientHash = hook?.PatientId is { } patientId ? hasher.Hash(patientId) : null,
             StatusCode = result switch
             {
@@ -142,6 +142,12 @@ public sealed class AuditBehavior(
             : null;
 
     private static string Clip(string s, int max) => s.Length <= max ? s : s[..max];
+
+    /// <summary>
+    /// Caller text as every store engine can hold it: U+0000, which PostgreSQL's text refuses (the whole batch would fail
+    /// on every retry and the writer store nothing more), as U+FFFD. The token's claims reach here unchecked for it.
+    /// </summary>
+    private static string? Storable(string? s) => s is null || !s.Contains('\0') ? s : s.Replace('\0', '\uFFFD');
 }
 
 /// <summary>The store's clock: audit and feedback times are wall-clock time, not the evaluation clock (Clock:Now pins only rule evaluation).</summary>
