@@ -184,7 +184,7 @@ public static partial class FeedbackParser
             issues.Add(new("structure", $"{at}.{name} must be a non-empty string.", $"{at}.{name}"));
             return null;
         }
-        return v.GetString();
+        return Storable(v.GetString()!, $"{at}.{name}", issues);
     }
 
     private static string? OptionalString(JsonElement obj, string name, string at, List<RequestIssue> issues)
@@ -195,7 +195,18 @@ public static partial class FeedbackParser
             issues.Add(new("structure", $"{at}.{name} must be a string.", $"{at}.{name}"));
             return null;
         }
-        return v.GetString();
+        return Storable(v.GetString()!, $"{at}.{name}", issues);
+    }
+
+    /// <summary>
+    /// U+0000 is refused in every string: PostgreSQL's text cannot hold it, and the store's refusal would otherwise
+    /// reach the EHR as a 503 it retries for good.
+    /// </summary>
+    private static string? Storable(string value, string at, List<RequestIssue> issues)
+    {
+        if (!value.Contains('\0')) return value;
+        issues.Add(new("value", $"{at} must not contain U+0000.", at));
+        return null;
     }
 
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})?$")]

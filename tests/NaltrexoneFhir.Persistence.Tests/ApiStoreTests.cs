@@ -181,6 +181,31 @@ public abstract class ApiStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task FeedbackWithU0000_IsRefusedAs400_NotRetriedAs503()
+    {
+        // PostgreSQL's text cannot hold U+0000: such feedback failed in the store and was answered 503 ("try again"),
+        // which an EHR would do for good.
+        await using var api = new StoreApiFactory(Db);
+        var client = api.CreateClient();
+        string Entry(string card, string comment) =>
+            $$"""{"feedback":[{"card":"{{card}}","outcome":"overridden","overrideReason":{"reason":{"code":"will-monitor","system":"urn:naltrexone-cds:override-reason"},"userComment":"{{comment}}"},"outcomeTimestamp":"2026-11-22T10:06:00Z"}]}""";
+
+        var inComment = await client.PostAsync($"/cds-services/{SampleHook.Service}/feedback", SampleHook.Json(Entry("c0ffee00-0000-4000-8000-000000000002", "ALT \\u0000 repeat")));
+        var inCard = await client.PostAsync($"/cds-services/{SampleHook.Service}/feedback", SampleHook.Json(Entry("c0ffee00-\\u0000", "fine")));
+        var multiline = await client.PostAsync($"/cds-services/{SampleHook.Service}/feedback", SampleHook.Json(Entry("c0ffee00-0000-4000-8000-000000000003", "line one\\nline two")));
+
+        static async Task<string> Issues(HttpResponseMessage r) => string.Join(" | ",
+            (await r.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("issue").EnumerateArray().Select(i => i.GetProperty("diagnostics").GetString()));
+        Assert.Equal(HttpStatusCode.BadRequest, inComment.StatusCode);
+        Assert.Contains("feedback[0].overrideReason.userComment must not contain U+0000", await Issues(inComment));
+        Assert.Equal(HttpStatusCode.BadRequest, inCard.StatusCode);
+        Assert.Contains("feedback[0].card must not contain U+0000", await Issues(inCard));
+        Assert.Equal(HttpStatusCode.OK, multiline.StatusCode);
+        await using var db = Db.Context();
+        Assert.Equal(["line one\nline two"], await db.Feedback.Select(f => f.UserComment).ToListAsync());
+    }
+
+    [Fact]
     public async Task DatabaseRestart_DuringHookCalls_HooksKeepAnswering_AuditArrivesAfter_FeedbackAsksForRetry()
     {
         await using var api = new StoreApiFactory(Db);
