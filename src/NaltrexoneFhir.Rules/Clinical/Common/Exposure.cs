@@ -8,15 +8,23 @@ namespace NaltrexoneFhir.Rules.Clinical.Common;
 /// <summary>A drug the patient is on, or is being ordered in the same session.</summary>
 public sealed record Exposure(string Label, string Reference, string Description, MedicationClassification Class, bool IsDraft);
 
+/// <remarks>
+/// Plain loops: every hook call asks several of these (one or two per opioid, interaction and naltrexone rule), and
+/// their LINQ chains (a filter, a projection and a concatenation, each an iterator with a closure) were ~3 % of the
+/// bytes a typical call allocates (BENCHMARKS.md, session 18).
+/// </remarks>
 public static class ExposureQueries
 {
     /// <summary>Active opioids: active/on-hold orders, active statements, and opioid drafts in the same session.</summary>
-    public static IReadOnlyList<Exposure> ActiveOpioids(RuleContext ctx) =>
-        ctx.Data.Medications.Where(m => m.IsActive && m.Class.IsOpioid)
-            .Select(m => new Exposure(m.Label, m.Reference, $"{m.Source.TypeName} {m.Status}, since {Text.Date(m.Start)}", m.Class, false))
-            .Concat(ctx.Data.DraftMedications.Where(d => d.Class.IsOpioid)
-                .Select(d => new Exposure(d.Label, d.Reference, "draft order in this session", d.Class, true)))
-            .ToList();
+    public static IReadOnlyList<Exposure> ActiveOpioids(RuleContext ctx)
+    {
+        var list = new List<Exposure>();
+        var meds = ctx.Data.Medications;
+        for (var i = 0; i < meds.Count; i++)
+            if (meds[i] is { IsActive: true, Class.IsOpioid: true } m) list.Add(Active(m));
+        AddDrafts(ctx, list, static d => d.Class.IsOpioid);
+        return list;
+    }
 
     /// <summary>
     /// Naltrexone the patient is on: active oral naltrexone or naltrexone/bupropion, extended-release naltrexone
@@ -25,8 +33,11 @@ public static class ExposureQueries
     public static IReadOnlyList<Exposure> ActiveNaltrexone(RuleContext ctx, bool includeDrafts = true)
     {
         var list = new List<Exposure>();
-        foreach (var m in ctx.Data.Medications.Where(m => m.Class.IsNaltrexone))
+        var meds = ctx.Data.Medications;
+        for (var i = 0; i < meds.Count; i++)
         {
+            var m = meds[i];
+            if (!m.Class.IsNaltrexone) continue;
             if (m.Class.Has(MedicationKind.NaltrexoneExtendedRelease))
             {
                 if (m.Status is "cancelled" or "not-taken") continue;
@@ -36,24 +47,48 @@ public static class ExposureQueries
                     list.Add(new Exposure(m.Label, m.Reference, $"extended-release, {m.Status}, last {Text.Date(m.Start)}", m.Class, false));
             }
             else if (m.IsActive)
-                list.Add(new Exposure(m.Label, m.Reference, $"{m.Source.TypeName} {m.Status}, since {Text.Date(m.Start)}", m.Class, false));
+                list.Add(Active(m));
         }
-        if (includeDrafts)
-            list.AddRange(ctx.Data.DraftMedications.Where(d => d.Class.IsNaltrexone)
-                .Select(d => new Exposure(d.Label, d.Reference, "draft order in this session", d.Class, true)));
+        if (includeDrafts) AddDrafts(ctx, list, static d => d.Class.IsNaltrexone);
         return list;
     }
 
     /// <summary>Active medications of a kind (active/on-hold orders, active/intended statements) and, if asked, drafts of that kind in this session.</summary>
-    public static IReadOnlyList<Exposure> ActiveOfKind(RuleContext ctx, MedicationKind kind, bool includeDrafts = true) =>
-        ctx.Data.Medications.Where(m => m.IsActive && m.Class.Has(kind))
-            .Select(m => new Exposure(m.Label, m.Reference, $"{m.Source.TypeName} {m.Status}, since {Text.Date(m.Start)}", m.Class, false))
-            .Concat(includeDrafts
-                ? ctx.Data.DraftMedications.Where(d => d.Class.Has(kind)).Select(d => new Exposure(d.Label, d.Reference, "draft order in this session", d.Class, true))
-                : [])
-            .ToList();
+    public static IReadOnlyList<Exposure> ActiveOfKind(RuleContext ctx, MedicationKind kind, bool includeDrafts = true)
+    {
+        var list = new List<Exposure>();
+        var meds = ctx.Data.Medications;
+        for (var i = 0; i < meds.Count; i++)
+            if (meds[i].IsActive && meds[i].Class.Has(kind)) list.Add(Active(meds[i]));
+        if (includeDrafts)
+        {
+            var drafts = ctx.Data.DraftMedications;
+            for (var i = 0; i < drafts.Count; i++)
+                if (drafts[i].Class.Has(kind)) list.Add(Draft(drafts[i]));
+        }
+        return list;
+    }
 
     /// <summary>Any naltrexone product on record (any status but cancelled / not taken): the patient has taken naltrexone before.</summary>
-    public static IReadOnlyList<MedicationUse> NaltrexoneHistory(RuleContext ctx) =>
-        ctx.Data.Medications.Where(m => m.Class.IsNaltrexone && m.Status is not ("cancelled" or "not-taken")).ToList();
+    public static IReadOnlyList<MedicationUse> NaltrexoneHistory(RuleContext ctx)
+    {
+        var list = new List<MedicationUse>();
+        var meds = ctx.Data.Medications;
+        for (var i = 0; i < meds.Count; i++)
+            if (meds[i].Class.IsNaltrexone && meds[i].Status is not ("cancelled" or "not-taken")) list.Add(meds[i]);
+        return list;
+    }
+
+    private static Exposure Active(MedicationUse m) =>
+        new(m.Label, m.Reference, $"{m.Source.TypeName} {m.Status}, since {Text.Date(m.Start)}", m.Class, false);
+
+    private static Exposure Draft(DraftMedication d) => new(d.Label, d.Reference, "draft order in this session", d.Class, true);
+
+    /// <summary>The session's drafts that <paramref name="match"/> (a static lambda: no closure per call).</summary>
+    private static void AddDrafts(RuleContext ctx, List<Exposure> list, Func<DraftMedication, bool> match)
+    {
+        var drafts = ctx.Data.DraftMedications;
+        for (var i = 0; i < drafts.Count; i++)
+            if (match(drafts[i])) list.Add(Draft(drafts[i]));
+    }
 }

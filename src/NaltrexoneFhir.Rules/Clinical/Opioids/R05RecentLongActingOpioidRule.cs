@@ -23,8 +23,9 @@ public sealed class R05RecentLongActingOpioidRule : Rule
     public override IEnumerable<Finding> Evaluate(RuleContext ctx)
     {
         var days = ctx.Options.LongActingOpioidWashoutDays;
-        var recent = RecentOpioidUse.Within(ctx, longActing: true, days).OrderByDescending(m => m.LastUse).ToList();
-        if (recent.Count == 0) yield break;
+        var within = RecentOpioidUse.Within(ctx, longActing: true, days);
+        if (within.Count == 0) yield break;   // the usual case: no sorting set up for nothing
+        var recent = within.OrderByDescending(m => m.LastUse).ToList();
         foreach (var ntx in ctx.NaltrexoneTriggers)
         {
             var m = recent[0];
