@@ -48,9 +48,12 @@ public static class MediatorRegistration
     /// <summary>MediatR 5.1.0 registered by hand: mediator, service factory, the hook handler and its behaviors (outermost first).</summary>
     public static IServiceCollection AddHookPipeline(this IServiceCollection services)
     {
-        services.AddScoped<ServiceFactory>(p => p.GetService!);
-        services.AddScoped<IMediator, Mediator>();
-        services.AddScoped<IRequestHandler<EvaluateHook.Request, HookResult>, EvaluateHook.Handler>();
+        // Transient, not scoped: each is resolved once per hook call, from the request's scope (so the handler still gets
+        // that scope's data source), and a scoped registration would also be remembered in the scope's dictionary,
+        // which then grew twice per call (3 -> 7 -> 17 entries; BENCHMARKS.md, session 18). Neither keeps any state.
+        services.AddTransient<ServiceFactory>(p => p.GetService!);
+        services.AddTransient<IMediator, Mediator>();
+        services.AddTransient<IRequestHandler<EvaluateHook.Request, HookResult>, EvaluateHook.Handler>();
         // The behaviors hold no per-request state: singletons, not built again for every call.
         services.AddSingleton<IPipelineBehavior<EvaluateHook.Request, HookResult>, Operations.MetricsBehavior>();
         services.AddSingleton<IPipelineBehavior<EvaluateHook.Request, HookResult>, LoggingBehavior>();

@@ -42,7 +42,8 @@ public static class StoreRegistration
         DecorateDataSource(services);
         // First registered behavior = outermost (MediatR 5): the audit step times and records everything inside it,
         // including requests the validation step rejects.
-        services.Insert(0, ServiceDescriptor.Scoped<IPipelineBehavior<EvaluateHook.Request, HookResult>, AuditBehavior>());
+        // Transient like the mediator and handler (Pipeline/Behaviors.cs): resolved once per call from its scope.
+        services.Insert(0, ServiceDescriptor.Transient<IPipelineBehavior<EvaluateHook.Request, HookResult>, AuditBehavior>());
         return services;
     }
 
