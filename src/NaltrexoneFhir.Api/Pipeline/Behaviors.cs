@@ -50,7 +50,7 @@ public static class MediatorRegistration
     {
         // Transient, not scoped: each is resolved once per hook call, from the request's scope (so the handler still gets
         // that scope's data source), and a scoped registration would also be remembered in the scope's dictionary,
-        // which then grew twice per call (3 -> 7 -> 17 entries; BENCHMARKS.md, session 18). Neither keeps any state.
+        // which then grew twice per call (3 -> 7 -> 17 entries; BENCHMARKS.md, session 18). None of them keeps any state.
         services.AddTransient<ServiceFactory>(p => p.GetService!);
         services.AddTransient<IMediator, Mediator>();
         services.AddTransient<IRequestHandler<EvaluateHook.Request, HookResult>, EvaluateHook.Handler>();
