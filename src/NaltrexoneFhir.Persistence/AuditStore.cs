@@ -87,6 +87,18 @@ public sealed class AuditStore(IDbContextFactory<CdsStoreContext> contexts)
         return inserted;
     }
 
+    /// <summary>
+    /// Whether <paramref name="ex"/> is the database refusing the rows themselves (a value or constraint it will refuse
+    /// on every attempt: PostgreSQL's SQLSTATE classes 22 and 23, SQLite's CONSTRAINT, MISMATCH, TOOBIG and RANGE),
+    /// as opposed to the database being unreachable, busy or failing (worth retrying as it is).
+    /// </summary>
+    public static bool IsRefusedData(Exception ex) => ex switch
+    {
+        Npgsql.PostgresException pg => pg.SqlState.StartsWith("22", StringComparison.Ordinal) || pg.SqlState.StartsWith("23", StringComparison.Ordinal),
+        Microsoft.Data.Sqlite.SqliteException lite => (lite.SqliteErrorCode & 0xFF) is 18 or 19 or 20 or 25,
+        _ => false,
+    };
+
     private sealed class RowList(IReadOnlyList<HookCallRow> rows) : IHookCallBatch
     {
         public int Count => rows.Count;

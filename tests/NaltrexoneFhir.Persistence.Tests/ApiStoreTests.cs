@@ -276,6 +276,33 @@ public abstract class ApiStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RecordTheDatabaseRefuses_IsDroppedAndCounted_TheRestOfItsBatchIsStored()
+    {
+        // A record that breaks a constraint would fail its batch on every retry and hold up every record after it.
+        await using var api = new StoreApiFactory(Db, new() { ["Audit:FlushInterval"] = "00:00:00.300" });
+        using var dropped = new MeasurementWaiter(api, "naltrexone.audit.dropped");
+        var client = api.CreateClient();
+        await SampleHook.CallAsync(client, "first");
+        await api.AuditSettledAsync();
+        string storedCard;
+        await using (var db = Db.Context()) storedCard = await db.IssuedCards.Select(c => c.CardUuid).FirstAsync();
+
+        // The same card uuid again: the issued-card key refuses it, on both engines. Queued with two good calls, so
+        // that (the writer lets records gather for 300 ms) they share its batch.
+        var duplicate = StoreData.HookCall(DateTimeOffset.UtcNow, (storedCard, "hepatotoxicity"));
+        await SampleHook.CallAsync(client, "before");
+        Assert.True(api.Queue.TryEnqueue(QueuedHookCall.Encode(duplicate)));
+        await SampleHook.CallAsync(client, "after");
+        await api.AuditSettledAsync().WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(1, dropped.Total);
+        Assert.Equal(0, api.Queue.Backlog);
+        await using var check = Db.Context();
+        Assert.Equal(["after", "before", "first"], await check.HookCalls.OrderBy(h => h.HookInstance).Select(h => h.HookInstance).ToListAsync());
+        Assert.False(await check.HookCalls.AnyAsync(h => h.Id == duplicate.Id));
+    }
+
+    [Fact]
     public async Task UnreadableQueuedRecord_IsDroppedAndCounted_TheWriterGoesOn()
     {
         await using var api = new StoreApiFactory(Db);

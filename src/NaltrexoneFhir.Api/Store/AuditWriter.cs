@@ -49,10 +49,11 @@ public sealed class AuditWriter(
             // The records stay encoded: the store decodes each as it writes it (QueuedBatch).
             while (batch.Count < batchSize && queue.Reader.TryRead(out var record)) batch.Add(record);
             var written = ready && await WriteAsync(batch, stoppingToken);
-            var (readable, unreadable) = (batch.Count - batch.Unreadable, batch.Unreadable);
+            var (readable, unreadable, refused) = (batch.Count - batch.Unreadable - batch.Refused, batch.Unreadable, batch.Refused);
             // The buffers go back before the queue hears the records are settled (WhenSettledAsync then means released too).
             batch.Clear();
             if (unreadable > 0) queue.Lost(unreadable, "unreadable");
+            if (refused > 0) queue.Lost(refused, "refused");
             if (written) queue.Written(readable);
             else
             {
@@ -74,7 +75,16 @@ public sealed class AuditWriter(
         {
             try
             {
-                await store.WriteAsync(batch, isRetry: attempt > 0, CancellationToken.None);
+                try
+                {
+                    await store.WriteAsync(batch, isRetry: attempt > 0, CancellationToken.None);
+                }
+                catch (Exception ex) when (AuditStore.IsRefusedData(ex))
+                {
+                    // A record the database refuses would fail the batch on every retry and hold up every record
+                    // after it: write the calls one at a time and drop the ones refused (counted and logged).
+                    await WriteOneByOneAsync(batch);
+                }
                 if (attempt > 0) StoreLog.AuditWriteRecovered(logger, attempt);
                 return true;
             }
@@ -92,6 +102,27 @@ public sealed class AuditWriter(
     }
 
     /// <summary>
+    /// Each call of <paramref name="batch"/> in its own transaction (as a retry: a call already stored is not stored
+    /// twice); a call the database refuses is marked so that no later attempt reads it. A failure that is not about the
+    /// data (the database went away meanwhile) goes to the caller's retry loop, which starts over with what is left.
+    /// </summary>
+    private async Task WriteOneByOneAsync(QueuedBatch batch)
+    {
+        for (var i = 0; i < batch.Count; i++)
+        {
+            try
+            {
+                await store.WriteAsync(batch.Single(i), isRetry: true, CancellationToken.None);
+            }
+            catch (Exception ex) when (AuditStore.IsRefusedData(ex))
+            {
+                batch.Refuse(i);
+                StoreLog.AuditRecordRefused(logger, ex.GetType().Name);
+            }
+        }
+    }
+
+    /// <summary>
     /// A batch of queued records, decoded one at a time as the store writes them: the decoded rows of a whole batch
     /// (~80 objects a call) alive through a write made the young GCs that met them 0.6-2 ms longer (BENCHMARKS.md,
     /// session 17). Decoding reads back what the hook path encoded; were a record ever unreadable (a bug), that record
@@ -102,11 +133,21 @@ public sealed class AuditWriter(
     {
         private readonly List<QueuedHookCall> _records = new(capacity);
         private readonly HashSet<int> _unreadable = [];
+        private readonly HashSet<int> _refused = [];
 
         public int Count => _records.Count;
 
         /// <summary>Records that could not be decoded (the writer counts them as lost).</summary>
         public int Unreadable => _unreadable.Count;
+
+        /// <summary>Records the database refused (the writer counts them as lost).</summary>
+        public int Refused => _refused.Count;
+
+        /// <summary>From now on the record at <paramref name="index"/> is skipped: the database refused it.</summary>
+        public void Refuse(int index) => _refused.Add(index);
+
+        /// <summary>The record at <paramref name="index"/> alone, as a batch of one.</summary>
+        public IHookCallBatch Single(int index) => new One(this, index);
 
         public void Add(QueuedHookCall record) => _records.Add(record);
 
@@ -116,11 +157,12 @@ public sealed class AuditWriter(
             foreach (var record in _records) record.Release();
             _records.Clear();
             _unreadable.Clear();
+            _refused.Clear();
         }
 
         public HookCallRow? Read(int index)
         {
-            if (_unreadable.Contains(index)) return null;
+            if (_unreadable.Contains(index) || _refused.Contains(index)) return null;
             try { return _records[index].Decode(); }
             catch (Exception ex)
             {
@@ -128,6 +170,13 @@ public sealed class AuditWriter(
                 StoreLog.AuditRecordUnreadable(logger, ex.GetType().Name);
                 return null;
             }
+        }
+
+        /// <summary>One record of a batch as a batch of its own (its position there is what it reads).</summary>
+        private sealed class One(QueuedBatch batch, int index) : IHookCallBatch
+        {
+            public int Count => 1;
+            public HookCallRow? Read(int _) => batch.Read(index);
         }
     }
 }

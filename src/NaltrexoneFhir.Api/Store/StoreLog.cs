@@ -27,6 +27,9 @@ public static partial class StoreLog
     [LoggerMessage(EventId = 4008, Level = LogLevel.Error, Message = "Queued audit record unreadable ({ExceptionType}): dropped; the writer goes on")]
     public static partial void AuditRecordUnreadable(ILogger logger, string exceptionType);
 
+    [LoggerMessage(EventId = 4009, Level = LogLevel.Error, Message = "Audit record refused by the store ({ExceptionType}): dropped; the rest of its batch is stored")]
+    public static partial void AuditRecordRefused(ILogger logger, string exceptionType);
+
     [LoggerMessage(EventId = 4010, Level = LogLevel.Information, Message = "Feedback for {ServiceId}: {Received} entries, {Stored} stored, {Duplicates} duplicates, {Unknown} for unknown cards")]
     public static partial void FeedbackStored(ILogger logger, string serviceId, int received, int stored, int duplicates, int unknown);
 
