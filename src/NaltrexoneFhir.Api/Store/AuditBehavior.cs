@@ -64,7 +64,7 @@ public sealed class AuditBehavior(
             IsoWeek = week,
             ServiceId = request.Service.Id,
             Hook = request.Service.Hook,
-            HookInstance = hook?.HookInstance is { } hi ? Storable(Clip(hi, 128)) : null,
+            HookInstance = hook?.HookInstance is { } hi ? Clip(hi, 128) : null,   // no control characters: the parser refuses them
             Issuer = Storable(issuer),
             Tenant = Storable(tenant),
             PatientHash = hook?.PatientId is { } patientId ? hasher.Hash(patientId) : null,

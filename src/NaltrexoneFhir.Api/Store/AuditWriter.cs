@@ -49,11 +49,11 @@ public sealed class AuditWriter(
             // The records stay encoded: the store decodes each as it writes it (QueuedBatch).
             while (batch.Count < batchSize && queue.Reader.TryRead(out var record)) batch.Add(record);
             var written = ready && await WriteAsync(batch, stoppingToken);
-            var (readable, unreadable, refused) = (batch.Count - batch.Unreadable - batch.Refused, batch.Unreadable, batch.Refused);
+            var readable = batch.Count - batch.Skipped.Count;
+            var skipped = batch.Skipped.Values.CountBy(reason => reason).ToList();
             // The buffers go back before the queue hears the records are settled (WhenSettledAsync then means released too).
             batch.Clear();
-            if (unreadable > 0) queue.Lost(unreadable, "unreadable");
-            if (refused > 0) queue.Lost(refused, "refused");
+            foreach (var (reason, count) in skipped) queue.Lost(count, reason);
             if (written) queue.Written(readable);
             else
             {
@@ -116,7 +116,7 @@ public sealed class AuditWriter(
             }
             catch (Exception ex) when (AuditStore.IsRefusedData(ex))
             {
-                batch.Refuse(i);
+                batch.Skip(i, "refused");
                 StoreLog.AuditRecordRefused(logger, ex.GetType().Name);
             }
         }
@@ -132,19 +132,15 @@ public sealed class AuditWriter(
     private sealed class QueuedBatch(int capacity, ILogger logger) : IHookCallBatch
     {
         private readonly List<QueuedHookCall> _records = new(capacity);
-        private readonly HashSet<int> _unreadable = [];
-        private readonly HashSet<int> _refused = [];
+        private readonly Dictionary<int, string> _skipped = [];
 
         public int Count => _records.Count;
 
-        /// <summary>Records that could not be decoded (the writer counts them as lost).</summary>
-        public int Unreadable => _unreadable.Count;
+        /// <summary>Records no attempt reads any more, by index, with why ("unreadable", "refused"): the writer counts them as lost.</summary>
+        public IReadOnlyDictionary<int, string> Skipped => _skipped;
 
-        /// <summary>Records the database refused (the writer counts them as lost).</summary>
-        public int Refused => _refused.Count;
-
-        /// <summary>From now on the record at <paramref name="index"/> is skipped: the database refused it.</summary>
-        public void Refuse(int index) => _refused.Add(index);
+        /// <summary>From now on the record at <paramref name="index"/> is skipped.</summary>
+        public void Skip(int index, string reason) => _skipped.TryAdd(index, reason);
 
         /// <summary>The record at <paramref name="index"/> alone, as a batch of one.</summary>
         public IHookCallBatch Single(int index) => new One(this, index);
@@ -156,17 +152,16 @@ public sealed class AuditWriter(
         {
             foreach (var record in _records) record.Release();
             _records.Clear();
-            _unreadable.Clear();
-            _refused.Clear();
+            _skipped.Clear();
         }
 
         public HookCallRow? Read(int index)
         {
-            if (_unreadable.Contains(index) || _refused.Contains(index)) return null;
+            if (_skipped.ContainsKey(index)) return null;
             try { return _records[index].Decode(); }
             catch (Exception ex)
             {
-                _unreadable.Add(index);
+                Skip(index, "unreadable");
                 StoreLog.AuditRecordUnreadable(logger, ex.GetType().Name);
                 return null;
             }

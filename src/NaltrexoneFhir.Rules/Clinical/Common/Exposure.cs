@@ -16,15 +16,7 @@ public sealed record Exposure(string Label, string Reference, string Description
 public static class ExposureQueries
 {
     /// <summary>Active opioids: active/on-hold orders, active statements, and opioid drafts in the same session.</summary>
-    public static IReadOnlyList<Exposure> ActiveOpioids(RuleContext ctx)
-    {
-        var list = new List<Exposure>();
-        var meds = ctx.Data.Medications;
-        for (var i = 0; i < meds.Count; i++)
-            if (meds[i] is { IsActive: true, Class.IsOpioid: true } m) list.Add(Active(m));
-        AddDrafts(ctx, list, static d => d.Class.IsOpioid);
-        return list;
-    }
+    public static IReadOnlyList<Exposure> ActiveOpioids(RuleContext ctx) => ActiveOfKind(ctx, MedicationKind.Opioid);
 
     /// <summary>
     /// Naltrexone the patient is on: active oral naltrexone or naltrexone/bupropion, extended-release naltrexone
@@ -49,7 +41,7 @@ public static class ExposureQueries
             else if (m.IsActive)
                 list.Add(Active(m));
         }
-        if (includeDrafts) AddDrafts(ctx, list, static d => d.Class.IsNaltrexone);
+        if (includeDrafts) AddDrafts(ctx, list, MedicationKind.AnyNaltrexone);
         return list;
     }
 
@@ -60,12 +52,7 @@ public static class ExposureQueries
         var meds = ctx.Data.Medications;
         for (var i = 0; i < meds.Count; i++)
             if (meds[i].IsActive && meds[i].Class.Has(kind)) list.Add(Active(meds[i]));
-        if (includeDrafts)
-        {
-            var drafts = ctx.Data.DraftMedications;
-            for (var i = 0; i < drafts.Count; i++)
-                if (drafts[i].Class.Has(kind)) list.Add(Draft(drafts[i]));
-        }
+        if (includeDrafts) AddDrafts(ctx, list, kind);
         return list;
     }
 
@@ -82,13 +69,11 @@ public static class ExposureQueries
     private static Exposure Active(MedicationUse m) =>
         new(m.Label, m.Reference, $"{m.Source.TypeName} {m.Status}, since {Text.Date(m.Start)}", m.Class, false);
 
-    private static Exposure Draft(DraftMedication d) => new(d.Label, d.Reference, "draft order in this session", d.Class, true);
-
-    /// <summary>The session's drafts that <paramref name="match"/> (a static lambda: no closure per call).</summary>
-    private static void AddDrafts(RuleContext ctx, List<Exposure> list, Func<DraftMedication, bool> match)
+    /// <summary>The session's drafts of <paramref name="kind"/>.</summary>
+    private static void AddDrafts(RuleContext ctx, List<Exposure> list, MedicationKind kind)
     {
         var drafts = ctx.Data.DraftMedications;
         for (var i = 0; i < drafts.Count; i++)
-            if (match(drafts[i])) list.Add(Draft(drafts[i]));
+            if (drafts[i].Class.Has(kind)) list.Add(new(drafts[i].Label, drafts[i].Reference, "draft order in this session", drafts[i].Class, true));
     }
 }
