@@ -86,6 +86,63 @@ public sealed class QueuedHookCallTests
         Assert.True(encodedSmall.Length < 1024, $"{encodedSmall.Length} bytes");
     }
 
+    [Fact]
+    public void OneDecoder_SharesRepeatedValuesAndDataOrigins_AndDecodesEachRecordAsItWas()
+    {
+        // The writer decodes every record with one decoder: repeated values come back as one string, a record's data
+        // origins equal to the last one's as the same list, and anything that differs as itself.
+        var decoder = new QueuedHookCall.Decoder();
+        var first = Full();
+        var second = Full();
+        second.Id = Guid.NewGuid();
+        second.HookInstance = "instance-2";
+        var third = Full();
+        third.Data[0] = new HookCallData("liverLabs", DataOrigins.FhirServer, "provided");   // a different origin
+
+        var a = QueuedHookCall.Encode(first).Decode(decoder);
+        var b = QueuedHookCall.Encode(second).Decode(decoder);
+        var c = QueuedHookCall.Encode(third).Decode(decoder);
+
+        Assert.Equal(Json(first), Json(a));
+        Assert.Equal(Json(second), Json(b));
+        Assert.Equal(Json(third), Json(c));
+        Assert.Same(a.ServiceId, b.ServiceId);
+        Assert.Same(a.Cards[0].Concern, b.Cards[0].Concern);
+        Assert.Same(a.Tenant, b.Tenant);
+        Assert.Same(a.Data, b.Data);
+        Assert.NotSame(b.Data, c.Data);
+        Assert.Same(b.Cards[1].CardUuid, b.Cards[1].Suggestions[1].CardUuid);   // a suggestion names its own card's string
+        Assert.NotSame(a.HookInstance, b.HookInstance);
+    }
+
+    [Theory]
+    [InlineData(1)]     // cut inside the record's id
+    [InlineData(40)]    // cut inside a string
+    [InlineData(-1)]    // last byte missing
+    public void TruncatedRecord_IsRefused(int keep)
+    {
+        var bytes = Encoded(Full());
+        var cut = bytes[..(keep > 0 ? keep : bytes.Length + keep)];
+
+        Assert.Throws<InvalidDataException>(() => QueuedHookCall.FromBytes(cut).Decode());
+    }
+
+    [Fact]
+    public void RecordWithBytesAfterItsEnd_IsRefused()
+    {
+        var bytes = Encoded(Full());
+
+        Assert.Throws<InvalidDataException>(() => QueuedHookCall.FromBytes([.. bytes, 0]).Decode());
+    }
+
+    private static byte[] Encoded(HookCallRow row)
+    {
+        var record = QueuedHookCall.Encode(row);
+        var bytes = record.Buffer[..record.Length];
+        record.Release();
+        return bytes;
+    }
+
     /// <summary>A row with every property of every row type set to a value other than its default.</summary>
     private static HookCallRow Full()
     {

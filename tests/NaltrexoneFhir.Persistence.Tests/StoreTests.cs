@@ -114,6 +114,71 @@ public abstract class StoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AuditRows_AreStoredAsEfStoresThem()
+    {
+        // The store inserts audit rows itself (on SQLite through prepared statements bound directly); EF reads them,
+        // and the analytics and feedback queries compare them, so each value must be the bytes EF would have written:
+        // the same call written both ways, read back column by column as the engine returns them.
+        var call = StoreData.HookCall(new DateTimeOffset(2026, 11, 18, 10, 0, 0, 123, TimeSpan.FromHours(2)), ("card-é-1", "hepatotoxicity"), ("card-2", "opioid-coprescription"));
+        (call.Issuer, call.Tenant, call.LatencyMs) = ("https://ehr.example.org/fhir", "Hôpital 北京 🏥", 0.1 + 0.2);
+        call.Cards[1].Suggestions.Clear();
+
+        await Audit.WriteAsync([call], false, default);
+        var byStore = await RawRowsAsync();
+        await using (var db = Db.Context())
+        {
+            await db.Database.ExecuteSqlRawAsync("DELETE FROM issued_suggestion; DELETE FROM issued_card; DELETE FROM hook_call;");
+            db.HookCalls.Add(call);
+            await db.SaveChangesAsync();
+        }
+        var byEf = await RawRowsAsync();
+
+        Assert.Equal(3, byStore.Count);
+        Assert.Equal(4, byStore.Sum(table => table.Count));   // a call, two cards, one suggestion
+        for (var t = 0; t < byEf.Count; t++) Assert.Equal(byEf[t], byStore[t]);
+    }
+
+    [Fact]
+    public async Task EachCallsDataOrigins_AreStored_WhenCallsShareOneListOrNot()
+    {
+        // The store writes a list's JSON once while consecutive calls give the same list (the audit queue's decoder
+        // does); a call with other origins between them must still get its own.
+        var shared = StoreData.HookCall(Nov18).Data;
+        var calls = Enumerable.Range(0, 4).Select(i => StoreData.HookCall(Nov18.AddSeconds(i))).ToList();
+        calls[0].Data = shared;
+        calls[1].Data = shared;
+        calls[2].Data = [new HookCallData("liverLabs", DataOrigins.Unavailable, "operation-outcome")];
+        calls[3].Data = shared;
+
+        await Audit.WriteAsync(calls, false, default);
+
+        await using var db = Db.Context();
+        var stored = await db.HookCalls.ToDictionaryAsync(h => h.Id, h => h.Data);
+        Assert.All(calls, call => Assert.Equal(call.Data, stored[call.Id]));
+    }
+
+    /// <summary>Every audit row as the engine returns its values (SQLite: the storage class's .NET type), per table.</summary>
+    private async Task<List<List<string>>> RawRowsAsync()
+    {
+        await using var db = Db.Context();
+        var connection = db.Database.GetDbConnection();
+        await connection.OpenAsync();
+        var tables = new List<List<string>>();
+        foreach (var table in new[] { "hook_call", "issued_card", "issued_suggestion" })
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = $"SELECT * FROM {table} ORDER BY 1";
+            await using var reader = await command.ExecuteReaderAsync();
+            var rows = new List<string>();
+            while (await reader.ReadAsync())
+                rows.Add(string.Join(" | ", Enumerable.Range(0, reader.FieldCount).Select(i =>
+                    $"{reader.GetName(i)}={reader.GetValue(i) switch { DateTime d => d.ToString("O"), double x => x.ToString("R"), var v => v }} ({reader.GetValue(i).GetType().Name})")));
+            tables.Add(rows);
+        }
+        return tables;
+    }
+
+    [Fact]
     public async Task LargeBatch_EveryCallCardAndSuggestion_IsStoredUnderItsParent()
     {
         // 300 calls of two cards each: on PostgreSQL (250 rows a statement) the cards fill a statement before the calls

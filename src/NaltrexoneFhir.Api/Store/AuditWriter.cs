@@ -133,6 +133,7 @@ public sealed class AuditWriter(
     {
         private readonly List<QueuedHookCall> _records = new(capacity);
         private readonly Dictionary<int, string> _skipped = [];
+        private readonly QueuedHookCall.Decoder _decoder = new();
 
         public int Count => _records.Count;
 
@@ -158,7 +159,7 @@ public sealed class AuditWriter(
         public HookCallRow? Read(int index)
         {
             if (_skipped.ContainsKey(index)) return null;
-            try { return _records[index].Decode(); }
+            try { return _records[index].Decode(_decoder); }
             catch (Exception ex)
             {
                 Skip(index, "unreadable");

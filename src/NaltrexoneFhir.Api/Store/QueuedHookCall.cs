@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Text;
 using NaltrexoneFhir.Persistence;
 
@@ -123,48 +124,168 @@ public readonly struct QueuedHookCall
     }
 
     /// <summary>The rows, as they were when encoded.</summary>
-    public HookCallRow Decode()
+    public HookCallRow Decode() => Decode(new Decoder());
+
+    /// <summary>
+    /// The rows, as they were when encoded, with <paramref name="decoder"/>'s shared strings and data origins (the
+    /// writer keeps one decoder for all its records).
+    /// </summary>
+    /// <exception cref="InvalidDataException">The bytes are not a whole record (truncated, or a length out of range).</exception>
+    public HookCallRow Decode(Decoder decoder)
     {
-        using var r = new BinaryReader(new MemoryStream(_bytes, 0, _length, writable: false), Encoding.UTF8);
+        var r = new Reader(_bytes.AsSpan(0, _length));
         var row = new HookCallRow
         {
-            Id = ReadGuid(r),
-            ReceivedAt = ReadTime(r),
-            IsoWeek = r.ReadString(),
-            ServiceId = r.ReadString(),
-            Hook = r.ReadString(),
-            HookInstance = ReadOptional(r),
-            Issuer = ReadOptional(r),
-            Tenant = ReadOptional(r),
-            PatientHash = ReadOptional(r),
-            StatusCode = r.ReadInt32(),
-            LatencyMs = r.ReadDouble(),
+            Id = r.Guid(),
+            ReceivedAt = r.Time(),
+            IsoWeek = decoder.Shared(r.Utf8()),
+            ServiceId = decoder.Shared(r.Utf8()),
+            Hook = decoder.Shared(r.Utf8()),
+            HookInstance = r.Bool() ? Decoder.Unique(r.Utf8()) : null,
+            Issuer = r.Bool() ? decoder.Shared(r.Utf8()) : null,
+            Tenant = r.Bool() ? decoder.Shared(r.Utf8()) : null,
+            PatientHash = r.Bool() ? Decoder.Unique(r.Utf8()) : null,
+            StatusCode = r.Int32(),
+            LatencyMs = r.Double(),
         };
-        var data = r.Read7BitEncodedInt();
-        row.Data.Capacity = data;
-        for (var i = 0; i < data; i++) row.Data.Add(new HookCallData(r.ReadString(), r.ReadString(), r.ReadString()));
-        var cards = r.Read7BitEncodedInt();
+        row.Data = decoder.DataOrigins(ref r);
+        var cards = r.Count();
         row.Cards.Capacity = cards;
         for (var i = 0; i < cards; i++)
         {
+            var cardUuid = r.Utf8();
             var card = new IssuedCardRow
             {
-                CardUuid = r.ReadString(),
-                HookCallId = ReadGuid(r),
-                ServiceId = r.ReadString(),
-                Concern = r.ReadString(),
-                Indicator = r.ReadString(),
-                IssuedAt = ReadTime(r),
-                IsoWeek = r.ReadString(),
-                SuggestionCount = r.ReadInt32(),
+                CardUuid = Decoder.Unique(cardUuid),
+                HookCallId = r.Guid(),
+                ServiceId = decoder.Shared(r.Utf8()),
+                Concern = decoder.Shared(r.Utf8()),
+                Indicator = decoder.Shared(r.Utf8()),
+                IssuedAt = r.Time(),
+                IsoWeek = decoder.Shared(r.Utf8()),
+                SuggestionCount = r.Int32(),
             };
-            var suggestions = r.Read7BitEncodedInt();
+            var suggestions = r.Count();
             card.Suggestions.Capacity = suggestions;
             for (var j = 0; j < suggestions; j++)
-                card.Suggestions.Add(new IssuedSuggestionRow { SuggestionUuid = r.ReadString(), CardUuid = r.ReadString(), Kind = r.ReadString() });
+            {
+                var uuid = Decoder.Unique(r.Utf8());
+                var parent = r.Utf8();
+                // A suggestion's card is the card it is on: its uuid is that card's string, not a copy.
+                var parentUuid = parent.SequenceEqual(cardUuid) ? card.CardUuid : Decoder.Unique(parent);
+                card.Suggestions.Add(new IssuedSuggestionRow { SuggestionUuid = uuid, CardUuid = parentUuid, Kind = decoder.Shared(r.Utf8()) });
+            }
             row.Cards.Add(card);
         }
+        if (!r.AtEnd) throw new InvalidDataException("Bytes after the end of the audit record.");
         return row;
+    }
+
+    /// <summary>
+    /// What one writer keeps from record to record while decoding them: one string per repeated value (service id,
+    /// hook, ISO week, concern, indicator, suggestion kind, issuer, tenant, data keys and states), and the data origins
+    /// of the last record, which nearly every call repeats (same keys, same origins). Decoded as new strings and a new
+    /// list per record, these were about half of what the writer's thread allocated, a twelfth of the service's bytes
+    /// under load (BENCHMARKS.md, session 19). Not thread-safe: one per writer.
+    /// </summary>
+    public sealed class Decoder
+    {
+        private const int MaxSharedLength = 64, MaxShared = 4096;
+        private readonly HashSet<string> _strings;
+        private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>> _lookup;
+        private byte[] _lastData = [];
+        private List<HookCallData>? _lastOrigins;
+
+        public Decoder()
+        {
+            _strings = new HashSet<string>(StringComparer.Ordinal);
+            _lookup = _strings.GetAlternateLookup<ReadOnlySpan<char>>();
+        }
+
+        /// <summary>
+        /// The string for a value that repeats from call to call: the one decoded before when the text matches. The set
+        /// starts over past <see cref="MaxShared"/> values (callers' tenants and issuers are theirs to vary).
+        /// </summary>
+        public string Shared(ReadOnlySpan<byte> utf8)
+        {
+            if (utf8.Length is 0) return "";
+            if (utf8.Length > MaxSharedLength) return Unique(utf8);
+            Span<char> chars = stackalloc char[MaxSharedLength];
+            var text = chars[..Encoding.UTF8.GetChars(utf8, chars)];
+            if (_lookup.TryGetValue(text, out var shared)) return shared;
+            if (_strings.Count >= MaxShared) _strings.Clear();
+            shared = new string(text);
+            _strings.Add(shared);
+            return shared;
+        }
+
+        /// <summary>A value that differs from call to call (uuids, hashes): a new string.</summary>
+        public static string Unique(ReadOnlySpan<byte> utf8) => Encoding.UTF8.GetString(utf8);
+
+        /// <summary>
+        /// The data origins at the reader's position. When their bytes are those of the last record's, the last
+        /// record's list itself (the store only reads it, and writes its JSON once per batch for such a list).
+        /// </summary>
+        internal List<HookCallData> DataOrigins(ref Reader r)
+        {
+            var start = r.Position;
+            var count = r.Count();
+            for (var i = 0; i < 3 * count; i++) r.Utf8();
+            var bytes = r.Since(start);
+            if (_lastOrigins is not null && bytes.SequenceEqual(_lastData)) return _lastOrigins;
+
+            var d = new Reader(bytes);
+            d.Count();
+            var origins = new List<HookCallData>(count);
+            for (var i = 0; i < count; i++) origins.Add(new HookCallData(Shared(d.Utf8()), Shared(d.Utf8()), Shared(d.Utf8())));
+            _lastData = bytes.ToArray();
+            return _lastOrigins = origins;
+        }
+    }
+
+    /// <summary>Reads what <see cref="BinaryWriter"/> wrote (little-endian numbers, strings as a 7-bit length and UTF-8).</summary>
+    internal ref struct Reader(ReadOnlySpan<byte> bytes)
+    {
+        private readonly ReadOnlySpan<byte> _bytes = bytes;
+        private int _position;
+
+        public readonly int Position => _position;
+        public readonly bool AtEnd => _position == _bytes.Length;
+        public readonly ReadOnlySpan<byte> Since(int start) => _bytes[start.._position];
+
+        private ReadOnlySpan<byte> Take(int length)
+        {
+            if (length < 0 || length > _bytes.Length - _position) throw new InvalidDataException("The audit record is truncated.");
+            var span = _bytes.Slice(_position, length);
+            _position += length;
+            return span;
+        }
+
+        public Guid Guid() => new(Take(16));
+        public bool Bool() => Take(1)[0] != 0;
+        public int Int32() => BinaryPrimitives.ReadInt32LittleEndian(Take(4));
+        public double Double() => BinaryPrimitives.ReadDoubleLittleEndian(Take(8));
+        public DateTimeOffset Time()
+        {
+            var ticks = BinaryPrimitives.ReadInt64LittleEndian(Take(8));
+            return new DateTimeOffset(ticks, TimeSpan.FromMinutes(BinaryPrimitives.ReadInt16LittleEndian(Take(2))));
+        }
+
+        /// <summary>A count or length as <see cref="BinaryWriter.Write7BitEncodedInt"/> wrote it.</summary>
+        public int Count()
+        {
+            uint value = 0;
+            for (var shift = 0; shift < 35; shift += 7)
+            {
+                var b = Take(1)[0];
+                value |= (uint)(b & 0x7F) << shift;
+                if (b < 0x80) return value <= int.MaxValue ? (int)value : throw new InvalidDataException("A length in the audit record is out of range.");
+            }
+            throw new InvalidDataException("A length in the audit record is malformed.");
+        }
+
+        /// <summary>A string's UTF-8 bytes.</summary>
+        public ReadOnlySpan<byte> Utf8() => Take(Count());
     }
 
     private static void WriteGuid(BinaryWriter w, Guid id)
@@ -174,23 +295,10 @@ public readonly struct QueuedHookCall
         w.Write(bytes);
     }
 
-    private static Guid ReadGuid(BinaryReader r)
-    {
-        Span<byte> bytes = stackalloc byte[16];
-        r.BaseStream.ReadExactly(bytes);
-        return new Guid(bytes);
-    }
-
     private static void WriteTime(BinaryWriter w, DateTimeOffset at)
     {
         w.Write(at.Ticks);
         w.Write((short)at.Offset.TotalMinutes);
-    }
-
-    private static DateTimeOffset ReadTime(BinaryReader r)
-    {
-        var ticks = r.ReadInt64();
-        return new DateTimeOffset(ticks, TimeSpan.FromMinutes(r.ReadInt16()));
     }
 
     private static void WriteOptional(BinaryWriter w, string? s)
@@ -198,6 +306,4 @@ public readonly struct QueuedHookCall
         w.Write(s is not null);
         if (s is not null) w.Write(s);
     }
-
-    private static string? ReadOptional(BinaryReader r) => r.ReadBoolean() ? r.ReadString() : null;
 }
