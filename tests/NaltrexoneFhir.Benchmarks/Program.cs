@@ -209,6 +209,24 @@ if (mode == "audit")
     }
     return await AuditProfile.RunAsync(calls, prefill, randomUuids: positional.ElementAtOrDefault(3) == "v4");
 }
+if (mode == "allocsites")
+{
+    // Where the service allocates (AllocationSites.cs): -- allocsites FILE.nettrace [thread id] [sites] [frames].
+    if (positional.ElementAtOrDefault(1) is not { } trace || !File.Exists(trace))
+    {
+        Console.Error.WriteLine("Usage: -- allocsites <file.nettrace: dotnet-trace collect -p PID --providers Microsoft-Windows-DotNETRuntime:0x1:5> [OS thread id, 0 = all] [sites, default 40] [frames, default 3]");
+        return 2;
+    }
+    var thread = int.TryParse(positional.ElementAtOrDefault(2), out var tid) && tid > 0 ? tid : (int?)null;
+    var top = int.TryParse(positional.ElementAtOrDefault(3), out var n) && n > 0 ? n : 40;
+    var frames = int.TryParse(positional.ElementAtOrDefault(4), out var f) && f > 0 ? f : 3;
+    var (sites, bytes) = AllocationSites.Read(trace, thread, frames);
+    Console.WriteLine(FormattableString.Invariant($"{bytes / 1048576.0:0.0} MB sampled{(thread is { } only ? $" on thread {only}" : "")}"));
+    foreach (var (site, share) in sites.Take(top))
+        Console.WriteLine(FormattableString.Invariant($"{100 * share,5:0.0} %  {site}"));
+    return 0;
+}
+
 if (mode == "stages")
 {
     // Where a perf profile of the service went, by stage (PerfStages.cs): -- stages FILE (perf script -F comm,ip,sym output).
