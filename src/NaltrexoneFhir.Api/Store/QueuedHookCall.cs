@@ -130,7 +130,7 @@ public readonly struct QueuedHookCall
     /// The rows, as they were when encoded, with <paramref name="decoder"/>'s shared strings and data origins (the
     /// writer keeps one decoder for all its records).
     /// </summary>
-    /// <exception cref="InvalidDataException">The bytes are not a whole record (truncated, or a length out of range).</exception>
+    /// <exception cref="InvalidDataException">The bytes are not one whole record (truncated, a length out of range, or bytes after its end).</exception>
     public HookCallRow Decode(Decoder decoder)
     {
         var r = new Reader(_bytes.AsSpan(0, _length));
@@ -185,8 +185,8 @@ public readonly struct QueuedHookCall
     /// What one writer keeps from record to record while decoding them: one string per repeated value (service id,
     /// hook, ISO week, concern, indicator, suggestion kind, issuer, tenant, data keys and states), and the data origins
     /// of the last record, which nearly every call repeats (same keys, same origins). Decoded as new strings and a new
-    /// list per record, these were about half of what the writer's thread allocated, a twelfth of the service's bytes
-    /// under load (BENCHMARKS.md, session 19). Not thread-safe: one per writer.
+    /// list per record, these were about half of what the writer's thread allocated under load (~5 of 11 KB a call,
+    /// BENCHMARKS.md, session 19). Not thread-safe: one per writer.
     /// </summary>
     public sealed class Decoder
     {
