@@ -261,7 +261,9 @@ public sealed class AuditStore(IDbContextFactory<CdsStoreContext> contexts)
             string text => BindText(index, text),
             int number => raw.sqlite3_bind_int64(_statement, index, number),
             long number => raw.sqlite3_bind_int64(_statement, index, number),
-            double number when !double.IsNaN(number) => raw.sqlite3_bind_double(_statement, index, number),
+            // NaN is stored by SQLite as NULL, so a NOT NULL column refuses it as data (Microsoft.Data.Sqlite threw an
+            // InvalidOperationException instead, which the writer would have retried for good).
+            double number => raw.sqlite3_bind_double(_statement, index, number),
             Guid id => BindGuid(index, id),
             _ => throw new NotSupportedException($"The audit store binds no {value.GetType().Name} value."),
         };

@@ -157,6 +157,24 @@ public abstract class StoreTests : IAsyncLifetime
         Assert.All(calls, call => Assert.Equal(call.Data, stored[call.Id]));
     }
 
+    [Fact]
+    public async Task CallTheEngineCannotStore_IsRefusedAsData_NotAFailureToRetry()
+    {
+        // A latency that is not a number: PostgreSQL stores NaN; SQLite stores it as NULL, which the column refuses.
+        // Either way the writer must not see a failure it would retry for good (it drops refused data, counted).
+        var call = StoreData.HookCall(Nov18, ("card-nan", "hepatotoxicity"));
+        call.LatencyMs = double.NaN;
+
+        var error = await Record.ExceptionAsync(() => Audit.WriteAsync([call], false, default));
+
+        if (error is not null) Assert.True(AuditStore.IsRefusedData(error), $"{error.GetType().Name}: {error.Message}");
+        else
+        {
+            await using var db = Db.Context();
+            Assert.True(double.IsNaN(Assert.Single(await db.HookCalls.ToListAsync()).LatencyMs));
+        }
+    }
+
     /// <summary>Every audit row as the engine returns its values (SQLite: the storage class's .NET type), per table.</summary>
     private async Task<List<List<string>>> RawRowsAsync()
     {
