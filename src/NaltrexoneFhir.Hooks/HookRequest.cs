@@ -59,7 +59,7 @@ public static class HookRequestParser
         var hookInstance = RequiredString(root, "hookInstance", issues);
         // A UUID by the spec; any id is tolerated, but not control characters: they forge log lines, and U+0000 is text
         // PostgreSQL cannot store (the call's audit batch would fail on every retry).
-        if (hookInstance is not null && hookInstance.Any(char.IsControl))
+        if (hookInstance is not null && HasControlCharacter(hookInstance))
         {
             issues.Add(new("value", "hookInstance must not contain control characters.", "hookInstance"));
             hookInstance = null;
@@ -199,6 +199,10 @@ public static class HookRequestParser
         }
         return bundle;
     }
+
+    /// <summary>What <see cref="char.IsControl(char)"/> finds (C0, DEL and C1), as two span searches: asked on every hook call.</summary>
+    private static bool HasControlCharacter(string s) =>
+        s.AsSpan().ContainsAnyInRange('\u0000', '\u001F') || s.AsSpan().ContainsAnyInRange('\u007F', '\u009F');
 
     private static IReadOnlyList<string>? ReadSelections(JsonElement context, List<RequestIssue> issues)
     {

@@ -67,7 +67,7 @@ public sealed class AuditStore(IDbContextFactory<CdsStoreContext> contexts)
                 await calls.AddAsync([id, receivedAt, h.IsoWeek, h.ServiceId, h.Hook, h.HookInstance, h.Issuer, h.Tenant, h.PatientHash, h.StatusCode, h.LatencyMs, origins.Json], ct);
                 foreach (var c in h.Cards)
                 {
-                    var issuedAt = c.IssuedAt == h.ReceivedAt && c.IssuedAt.Offset == h.ReceivedAt.Offset ? receivedAt : db.DbTime(c.IssuedAt);
+                    var issuedAt = c.IssuedAt.EqualsExact(h.ReceivedAt) ? receivedAt : db.DbTime(c.IssuedAt);
                     await cards.AddAsync([c.CardUuid, id, c.ServiceId, c.Concern, c.Indicator, issuedAt, c.IsoWeek, c.SuggestionCount], ct);
                     cardUuids.Add(c.CardUuid);
                     foreach (var s in c.Suggestions) await suggestions.AddAsync([s.SuggestionUuid, c.CardUuid, s.Kind], ct);
@@ -104,7 +104,7 @@ public sealed class AuditStore(IDbContextFactory<CdsStoreContext> contexts)
     public static bool IsRefusedData(Exception ex) => ex switch
     {
         Npgsql.PostgresException pg => pg.SqlState.StartsWith("22", StringComparison.Ordinal) || pg.SqlState.StartsWith("23", StringComparison.Ordinal),
-        Microsoft.Data.Sqlite.SqliteException lite => (lite.SqliteErrorCode & 0xFF) is 18 or 19 or 20 or 25,
+        SqliteException lite => (lite.SqliteErrorCode & 0xFF) is 18 or 19 or 20 or 25,
         _ => false,
     };
 
@@ -118,12 +118,11 @@ public sealed class AuditStore(IDbContextFactory<CdsStoreContext> contexts)
     private sealed class Inserter(CdsStoreContext db, DbTransaction transaction)
     {
         /// <summary>
-        /// Rows per statement. SQLite binds each named parameter by a linear scan of the statement's names, so binding
-        /// costs grow with the square of the parameters per statement (a 250-row statement made SQLite's name
-        /// comparisons 12 % of the whole service's CPU; 8 rows still cost 10–15 % more writer CPU than one row per
-        /// statement, BENCHMARKS.md): one row per statement, prepared once per table and re-executed, which is
-        /// SQLite's fastest way in (no round trips). PostgreSQL pays a round trip per statement instead, so it takes
-        /// many rows at once (well under its 65,535 parameters).
+        /// Rows per statement. SQLite: one row per statement, prepared once per table and stepped per row
+        /// (<see cref="SqliteStatement"/>), SQLite's fastest way in (no round trips; through Microsoft.Data.Sqlite's
+        /// named parameters, multi-row statements also cost a linear name search per parameter: a 250-row statement
+        /// made those comparisons 12 % of the whole service's CPU, BENCHMARKS.md). PostgreSQL pays a round trip per
+        /// statement instead, so it takes many rows at once (well under its 65,535 parameters).
         /// </summary>
         private readonly int _rowsPerStatement = db.Provider == StoreProvider.Sqlite ? 1 : 250;
 
