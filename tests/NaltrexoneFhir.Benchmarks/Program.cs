@@ -6,7 +6,8 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using NaltrexoneFhir.Benchmarks;
 using NaltrexoneFhir.Benchmarks.Http;
 
-// dotnet run -c Release --project tests/NaltrexoneFhir.Benchmarks -- [all|micro|http] [--quick] [--connections N] [--duration S] [--client dotnet]
+// dotnet run -c Release --project tests/NaltrexoneFhir.Benchmarks -- [all|micro|http] [--quick] [--connections N] [--duration S] [--client dotnet] [--same-call]
+// --same-call: the HTTP load sends the one typical body every time instead of 4,000 different calls (HttpSettings).
 // --quick: a smoke run of everything (under a minute, figures not meaningful) for CI. Exit code ≠ 0 only when the
 // benchmark itself breaks (a crash, a failed rule, a non-200 answer), never because a figure is slow.
 var mode = args.FirstOrDefault(a => !a.StartsWith("--", StringComparison.Ordinal) && !int.TryParse(a, out _)) ?? "all";
@@ -134,13 +135,14 @@ if (mode == "rules")
 }
 if (mode == "rate")
 {
-    // Open-loop latency against a running service: -- rate <url> <requests per second> [seconds] [--dump FILE] (typical body).
+    // Open-loop latency against a running service: -- rate <url> <requests per second> [seconds] [--dump FILE] (typical
+    // calls, 4,000 different ones in turn; --same-call: one body).
     var inv = System.Globalization.CultureInfo.InvariantCulture;
     if (positional.Length < 3 || !Uri.TryCreate(positional[1], UriKind.Absolute, out var url) || url.Scheme != Uri.UriSchemeHttp
         || !double.TryParse(positional[2], inv, out var rps) || rps <= 0
         || !double.TryParse(positional.ElementAtOrDefault(3) ?? "20", inv, out var secs) || secs <= 0)
     {
-        Console.Error.WriteLine("Usage: -- rate <http://host:port/path> <requests per second, > 0> [seconds, > 0; default 20] [--dump FILE] [--gc PID]");
+        Console.Error.WriteLine("Usage: -- rate <http://host:port/path> <requests per second, > 0> [seconds, > 0; default 20] [--dump FILE] [--gc PID] [--same-call]");
         return 2;
     }
     // --gc PID: also record that service process's GC pauses during the run (Http/GcPauses.cs).
@@ -149,7 +151,9 @@ if (mode == "rate")
     using var gc = servicePid is { } p ? GcPauses.TryStart(p) : null;
     using var service = servicePid is { } sp ? TryGetProcess(sp) : null;
     var cpu0 = service?.TotalProcessorTime;
-    var result = OpenLoopClient.Run("rate", url, SyntheticPatient.OrderSign(PatientShape.Typical), rps, TimeSpan.FromSeconds(secs), 32);
+    var typical = SyntheticPatient.OrderSign(PatientShape.Typical);
+    var calls = args.Contains("--same-call") ? [typical] : SyntheticPatient.DistinctCalls(typical, HttpSettings.DefaultDistinctCalls);
+    var result = OpenLoopClient.Run("rate", url, calls, rps, TimeSpan.FromSeconds(secs), 32);
     Console.WriteLine($"{result.Requests} requests, {result.Errors} errors, {result.RequestsPerSecond:0} req/s; {result.Latency}; client CPU {OpenLoopClient.ClientCpu.TotalSeconds / secs:P0} of a core");
     var pauses = gc?.Stop();
     if (service is not null && cpu0 is { } before)
@@ -252,7 +256,7 @@ if (mode == "body")
 }
 if (mode is not ("all" or "micro" or "http"))
 {
-    Console.Error.WriteLine($"Unknown mode '{mode}'. Usage: -- [all|micro|http] [--quick] [--connections N] [--duration S] [--client dotnet]");
+    Console.Error.WriteLine($"Unknown mode '{mode}'. Usage: -- [all|micro|http] [--quick] [--connections N] [--duration S] [--client dotnet] [--same-call]");
     return 2;
 }
 
@@ -295,7 +299,7 @@ if (mode is "all")
 
 if (mode is "all" or "http")
 {
-    var settings = HttpSettings.For(quick, connections, seconds, forceDotnetClient);
+    var settings = HttpSettings.For(quick, connections, seconds, forceDotnetClient, sameCall: args.Contains("--same-call"));
     var report = new StringWriter(new StringBuilder());
     var httpStatus = await HttpBenchmark.RunAsync(settings, report);
     Console.WriteLine();

@@ -74,6 +74,41 @@ public static class SyntheticPatient
         (Snomed, "271737000", "Anemia"), (Snomed, "40055000", "Chronic sinusitis"), (Icd10, "K21.9", "Gastro-esophageal reflux disease"),
     ];
 
+    /// <summary>
+    /// <paramref name="count"/> copies of <paramref name="body"/> (an <see cref="OrderSign"/> body), each a different
+    /// hook call as an EHR sends them: its own random version-4 <c>hookInstance</c> and one of
+    /// <paramref name="patients"/> patients (the id in the context, the Patient and every reference, same length as
+    /// <see cref="PatientId"/>, so every call reads the same bytes). Sending one body over and over made the audit's
+    /// indexes on hook instance and patient hash see one key, an append at one place, where real calls land at random
+    /// places (BENCHMARKS.md, session 20).
+    /// </summary>
+    public static byte[][] DistinctCalls(byte[] body, int count, int patients = 100_000, int seed = 20)
+    {
+        var instance = System.Text.Encoding.UTF8.GetBytes($"00000000-0000-4000-8000-{8:D12}");
+        var patient = System.Text.Encoding.UTF8.GetBytes(PatientId);
+        var at = body.AsSpan().IndexOf(instance);
+        if (at < 0 || body.AsSpan(at + 1).IndexOf(instance) >= 0) throw new ArgumentException("The body's hookInstance is not the synthetic one, once.", nameof(body));
+        var patientAt = new List<int>();
+        for (var from = 0; body.AsSpan(from).IndexOf(patient) is var i and >= 0; from += i + patient.Length) patientAt.Add(from + i);
+        if (patientAt.Count == 0) throw new ArgumentException("The body names no synthetic patient.", nameof(body));
+        if (patients is < 1 or > 99_999_999) throw new ArgumentOutOfRangeException(nameof(patients));
+
+        var rng = new Random(seed);
+        Span<byte> uuid = stackalloc byte[16];
+        var calls = new byte[count][];
+        for (var k = 0; k < count; k++)
+        {
+            var call = calls[k] = (byte[])body.Clone();
+            rng.NextBytes(uuid);
+            uuid[6] = (byte)(uuid[6] & 0x0F | 0x40); // version 4
+            uuid[8] = (byte)(uuid[8] & 0x3F | 0x80); // RFC 4122 variant
+            new Guid(uuid, bigEndian: true).TryFormat(call.AsSpan(at, instance.Length), out _, "D");
+            var id = System.Text.Encoding.ASCII.GetBytes($"p{rng.Next(patients):D8}"); // 9 bytes, as "bench-001"
+            foreach (var p in patientAt) id.CopyTo(call, p);
+        }
+        return calls;
+    }
+
     /// <summary>The request body as UTF-8 JSON.</summary>
     public static byte[] OrderSign(PatientShape shape, int seed = 8)
     {

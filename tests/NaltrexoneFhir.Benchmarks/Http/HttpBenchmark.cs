@@ -3,11 +3,21 @@ using System.Text;
 
 namespace NaltrexoneFhir.Benchmarks.Http;
 
-public sealed record HttpSettings(bool Quick, int Connections, TimeSpan Duration, int Rounds, TimeSpan FixedRateDuration, int ColdStarts, bool UseWrk)
+/// <param name="DistinctCalls">
+/// How many different hook calls the load cycles through (<see cref="SyntheticPatient.DistinctCalls"/>); 1 sends the one
+/// typical body every time (`--same-call`, the benchmark before session 20).
+/// </param>
+public sealed record HttpSettings(bool Quick, int Connections, TimeSpan Duration, int Rounds, TimeSpan FixedRateDuration, int ColdStarts, bool UseWrk, int DistinctCalls)
 {
-    public static HttpSettings For(bool quick, int? connections, double? seconds, bool forceDotnetClient) => quick
-        ? new(true, connections ?? 16, TimeSpan.FromSeconds(seconds ?? 2), 1, TimeSpan.FromSeconds(3), 1, !forceDotnetClient && Wrk.Available)
-        : new(false, connections ?? 32, TimeSpan.FromSeconds(seconds ?? 10), 3, TimeSpan.FromSeconds(20), 3, !forceDotnetClient && Wrk.Available);
+    /// <summary>
+    /// 4,000 calls: their hook instances and patients land on about as many places in the audit's two indexes as a
+    /// full run's ~400,000 unique ones would touch leaf pages, at 140 MB of prebuilt requests in wrk.
+    /// </summary>
+    public const int DefaultDistinctCalls = 4000;
+
+    public static HttpSettings For(bool quick, int? connections, double? seconds, bool forceDotnetClient, bool sameCall = false) => quick
+        ? new(true, connections ?? 16, TimeSpan.FromSeconds(seconds ?? 2), 1, TimeSpan.FromSeconds(3), 1, !forceDotnetClient && Wrk.Available, sameCall ? 1 : 200)
+        : new(false, connections ?? 32, TimeSpan.FromSeconds(seconds ?? 10), 3, TimeSpan.FromSeconds(20), 3, !forceDotnetClient && Wrk.Available, sameCall ? 1 : DefaultDistinctCalls);
 }
 
 /// <summary>
@@ -23,10 +33,18 @@ public static class HttpBenchmark
     public static async Task<int> RunAsync(HttpSettings s, TextWriter report)
     {
         var typical = SyntheticPatient.OrderSign(PatientShape.Typical);
+        var calls = s.DistinctCalls > 1 ? SyntheticPatient.DistinctCalls(typical, s.DistinctCalls) : [typical];
         var large = SyntheticPatient.OrderSign(PatientShape.Large);
         Directory.CreateDirectory(Repo.ArtifactsDir);
         var bodyFile = Path.Combine(Repo.ArtifactsDir, "order-sign-typical.json");
         await File.WriteAllBytesAsync(bodyFile, typical);
+        var callsFile = Path.Combine(Repo.ArtifactsDir, "order-sign-typical-calls.jsonl"); // one body per line, for wrk
+        await using (var file = File.Create(callsFile))
+            foreach (var call in calls)
+            {
+                file.Write(call);
+                file.WriteByte((byte)'\n');
+            }
         var failures = new List<string>();
 
         report.WriteLine($"## HTTP ({(s.Quick ? "quick smoke run, figures not meaningful" : "full run")}) — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
@@ -37,6 +55,9 @@ public static class HttpBenchmark
                          $"Development environment (no client JWT), logging at Warning, Clock:Now={SyntheticPatient.NowText}, Benchmark:BaselineEndpoint=true, " +
                          $"GC settings from the Dockerfile: {(ApiPublish.GcEnvironment.Count == 0 ? "none" : string.Join(", ", ApiPublish.GcEnvironment.Select(e => $"{e.Key}={e.Value}")))}.");
         report.WriteLine($"Typical body {typical.Length / 1024.0:0.0} KB ({PatientShape.Typical.Resources} resources); large-history body {large.Length / 1024.0 / 1024.0:0.00} MB ({PatientShape.Large.Resources} resources).");
+        report.WriteLine(calls.Length > 1
+            ? $"Typical load: {calls.Length:N0} different hook calls sent in turn (the same clinical content; each its own random hookInstance and one of 100,000 patients), as an EHR's calls differ, to both routes."
+            : "Typical load: the same body every time (`--same-call`: one hookInstance and one patient, which the audit's indexes take as one append).");
         report.WriteLine();
 
         // 1. Cold start: process start to the first answered order-sign, each in a fresh process.
@@ -53,8 +74,8 @@ public static class HttpBenchmark
         // 2. Load on one process: warm up both routes, then interleaved closed-loop rounds.
         await using var service = await ServiceProcess.StartAsync(typical, TimeSpan.FromSeconds(60));
         var warmup = TimeSpan.FromSeconds(s.Quick ? 1 : 10); // long enough for tiered JIT to reach tier 1 (a 3 s warm-up left the first round at a fifth of the others)
-        await LoadClient.ClosedLoopAsync("warm-up", service.OrderSign, typical, s.Connections, warmup);
-        await LoadClient.ClosedLoopAsync("warm-up", service.Baseline, typical, s.Connections, warmup);
+        await LoadClient.ClosedLoopAsync("warm-up", service.OrderSign, calls, s.Connections, warmup);
+        await LoadClient.ClosedLoopAsync("warm-up", service.Baseline, calls, s.Connections, warmup);
 
         var rows = new List<LoadResult>();
         var cpuPerRequest = new Dictionary<LoadResult, double>(ReferenceEqualityComparer.Instance); // µs, closed-loop rounds
@@ -83,7 +104,7 @@ public static class HttpBenchmark
         var rate = Math.Max(10, svcRps / 2);
         var openLoopConnections = Math.Max(16, s.Connections);
         var settling = TimeSpan.FromSeconds(s.Quick ? 1 : 5);
-        var settle = OpenLoopClient.Run("order-sign (typical), settling (not counted)", service.OrderSign, typical, rate, settling, openLoopConnections);
+        var settle = OpenLoopClient.Run("order-sign (typical), settling (not counted)", service.OrderSign, calls, rate, settling, openLoopConnections);
         rows.Add(settle);
         var fixedSvc = new List<LoadResult>();
         var fixedBas = new List<LoadResult>();
@@ -152,8 +173,8 @@ public static class HttpBenchmark
         {
             var cpu0 = service.CpuTime();
             var result = await (s.UseWrk
-                ? Wrk.RunAsync(target, url, bodyFile, s.Connections, 1, s.Duration)
-                : LoadClient.ClosedLoopAsync(target, url, typical, s.Connections, s.Duration));
+                ? Wrk.RunAsync(target, url, callsFile, s.Connections, 1, s.Duration)
+                : LoadClient.ClosedLoopAsync(target, url, calls, s.Connections, s.Duration));
             // Includes the audit writer's work for these requests (it keeps up within its 100 ms flush interval).
             cpuPerRequest[result] = ServiceProcess.PerRequestUs(service.CpuTime() - cpu0, result.Requests);
             return result;
@@ -162,7 +183,7 @@ public static class HttpBenchmark
         LoadResult FixedRate(string target, Uri url)
         {
             var cpu0 = service.CpuTime();
-            var result = OpenLoopClient.Run(target, url, typical, rate, s.FixedRateDuration, openLoopConnections);
+            var result = OpenLoopClient.Run(target, url, calls, rate, s.FixedRateDuration, openLoopConnections);
             cpuPerRequest[result] = ServiceProcess.PerRequestUs(service.CpuTime() - cpu0, result.Requests);
             return result;
         }

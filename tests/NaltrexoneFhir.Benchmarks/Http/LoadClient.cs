@@ -12,10 +12,11 @@ public static class LoadClient
 {
     /// <summary>
     /// Closed loop: <paramref name="connections"/> workers each send the next request when the previous one is
-    /// answered, for <paramref name="duration"/>. Measures the maximum throughput.
+    /// answered, for <paramref name="duration"/>, the bodies in turn. Measures the maximum throughput.
     /// </summary>
-    public static async Task<LoadResult> ClosedLoopAsync(string target, Uri url, byte[] body, int connections, TimeSpan duration)
+    public static async Task<LoadResult> ClosedLoopAsync(string target, Uri url, IReadOnlyList<byte[]> bodies, int connections, TimeSpan duration)
     {
+        var next = -1;
         using var client = NewClient(connections);
         var perWorker = new List<long>[connections];
         long errors = 0;
@@ -27,6 +28,7 @@ public static class LoadClient
             while (Stopwatch.GetTimestamp() < deadline)
             {
                 var t0 = Stopwatch.GetTimestamp();
+                var body = bodies[(int)((uint)Interlocked.Increment(ref next) % (uint)bodies.Count)];
                 if (await SendAsync(client, url, body)) list.Add(Stopwatch.GetTimestamp() - t0);
                 else Interlocked.Increment(ref errors);
             }

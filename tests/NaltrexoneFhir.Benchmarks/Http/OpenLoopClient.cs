@@ -11,8 +11,8 @@ namespace NaltrexoneFhir.Benchmarks.Http;
 /// answer counts (coordinated omission is not hidden).
 /// <para>
 /// Built to cost the machine as little as possible, because it shares the 2 cores with the service: a few threads,
-/// each with one keep-alive connection and blocking sockets, send one pre-built request (headers and body in one
-/// buffer) and read the answer by its framing (Content-Length or chunked), sleeping with <c>usleep</c> until the next
+/// each with one keep-alive connection and blocking sockets, send pre-built requests (headers and body in one
+/// buffer; request <c>i</c> is body <c>i</c> modulo their count) and read the answer by its framing (Content-Length or chunked), sleeping with <c>usleep</c> until the next
 /// due time. The first version used HttpClient and a 1 ms timer loop; against the constant baseline route at a tenth
 /// of its capacity it alone measured p50 3.6 ms and p99 13 ms, more than the target it was meant to check
 /// (BENCHMARKS.md). Requests are taken in order by whichever connection is free; when all are busy, later requests
@@ -21,9 +21,9 @@ namespace NaltrexoneFhir.Benchmarks.Http;
 /// </summary>
 public static class OpenLoopClient
 {
-    public static LoadResult Run(string target, Uri url, byte[] body, double rate, TimeSpan duration, int connections)
+    public static LoadResult Run(string target, Uri url, IReadOnlyList<byte[]> bodies, double rate, TimeSpan duration, int connections)
     {
-        var request = BuildRequest(url, body);
+        var requests = bodies.Select(body => BuildRequest(url, body)).ToArray();
         var total = Math.Max(1, (int)(rate * duration.TotalSeconds));
         var latencies = new long[total];
         Array.Fill(latencies, -1);
@@ -40,7 +40,7 @@ public static class OpenLoopClient
         var threads = Enumerable.Range(0, threadCount).Select(_ => new Thread(() =>
         {
             using var connection = new Connection(url);
-            connection.Send(request);
+            connection.Send(requests[^1]);
             ready.Signal();
             go.Wait();
             int i;
@@ -48,7 +48,7 @@ public static class OpenLoopClient
             {
                 var due = start + (long)(i * interval);
                 SleepUntil(due);
-                latencies[i] = connection.Send(request) ? Stopwatch.GetTimestamp() - due : -1;
+                latencies[i] = connection.Send(requests[i % requests.Length]) ? Stopwatch.GetTimestamp() - due : -1;
             }
         }) { IsBackground = true, Name = "open-loop" }).ToList();
         foreach (var t in threads) t.Start();
