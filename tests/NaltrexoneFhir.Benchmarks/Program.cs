@@ -254,6 +254,23 @@ if (mode == "body")
     stdout.Write(SyntheticPatient.OrderSign(PatientShape.Of(positional.ElementAtOrDefault(1) ?? "typical")));
     return 0;
 }
+if (mode == "calls")
+{
+    // The HTTP benchmark's typical load as JSON lines on stdout (one different hook call per line), for wrk by hand:
+    // dotnet run -c Release --project tests/NaltrexoneFhir.Benchmarks -- calls [count, default 4000] > calls.jsonl
+    if (!int.TryParse(positional.ElementAtOrDefault(1) ?? HttpSettings.DefaultDistinctCalls.ToString(System.Globalization.CultureInfo.InvariantCulture), out var count) || count < 1)
+    {
+        Console.Error.WriteLine("Usage: -- calls [count, > 0; default 4000]");
+        return 2;
+    }
+    using var stdout = Console.OpenStandardOutput();
+    foreach (var call in SyntheticPatient.DistinctCalls(SyntheticPatient.OrderSign(PatientShape.Typical), count))
+    {
+        stdout.Write(call);
+        stdout.WriteByte((byte)'\n');
+    }
+    return 0;
+}
 if (mode is not ("all" or "micro" or "http"))
 {
     Console.Error.WriteLine($"Unknown mode '{mode}'. Usage: -- [all|micro|http] [--quick] [--connections N] [--duration S] [--client dotnet] [--same-call]");
