@@ -84,10 +84,12 @@ public static class SyntheticPatient
     /// </summary>
     public static byte[][] DistinctCalls(byte[] body, int count, int patients = 100_000, int seed = 20)
     {
-        var instance = System.Text.Encoding.UTF8.GetBytes($"00000000-0000-4000-8000-{8:D12}");
+        ReadOnlySpan<byte> property = "\"hookInstance\":\""u8;
+        const int uuidLength = 36;
+        var at = body.AsSpan().IndexOf(property) + property.Length;
+        if (at < property.Length || at + uuidLength >= body.Length || body[at + uuidLength] != (byte)'"')
+            throw new ArgumentException("The body has no hookInstance of a uuid's length.", nameof(body));
         var patient = System.Text.Encoding.UTF8.GetBytes(PatientId);
-        var at = body.AsSpan().IndexOf(instance);
-        if (at < 0 || body.AsSpan(at + 1).IndexOf(instance) >= 0) throw new ArgumentException("The body's hookInstance is not the synthetic one, once.", nameof(body));
         var patientAt = new List<int>();
         for (var from = 0; body.AsSpan(from).IndexOf(patient) is var i and >= 0; from += i + patient.Length) patientAt.Add(from + i);
         if (patientAt.Count == 0) throw new ArgumentException("The body names no synthetic patient.", nameof(body));
@@ -102,7 +104,7 @@ public static class SyntheticPatient
             rng.NextBytes(uuid);
             uuid[6] = (byte)(uuid[6] & 0x0F | 0x40); // version 4
             uuid[8] = (byte)(uuid[8] & 0x3F | 0x80); // RFC 4122 variant
-            new Guid(uuid, bigEndian: true).TryFormat(call.AsSpan(at, instance.Length), out _, "D");
+            new Guid(uuid, bigEndian: true).TryFormat(call.AsSpan(at, uuidLength), out _, "D");
             var id = System.Text.Encoding.ASCII.GetBytes($"p{rng.Next(patients):D8}"); // 9 bytes, as "bench-001"
             foreach (var p in patientAt) id.CopyTo(call, p);
         }

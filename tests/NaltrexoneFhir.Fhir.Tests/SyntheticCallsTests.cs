@@ -13,6 +13,7 @@ namespace NaltrexoneFhir.Fhir.Tests;
 public sealed class SyntheticCallsTests
 {
     private static readonly byte[] Typical = SyntheticPatient.OrderSign(PatientShape.Typical);
+    private static readonly string TypicalInstance = JsonDocument.Parse(Typical).RootElement.GetProperty("hookInstance").GetString()!;
 
     [Fact]
     public void EachCall_HasItsOwnHookInstance_AndOnePatientThroughout()
@@ -41,7 +42,7 @@ public sealed class SyntheticCallsTests
 
             // Nothing else differs: putting the typical ids back gives the typical body.
             var back = Encoding.UTF8.GetString(call)
-                .Replace(instance, $"00000000-0000-4000-8000-{8:D12}", StringComparison.Ordinal)
+                .Replace(instance, TypicalInstance, StringComparison.Ordinal)
                 .Replace(patientId, SyntheticPatient.PatientId, StringComparison.Ordinal);
             Assert.Equal(Encoding.UTF8.GetString(Typical), back);
         }

@@ -10,8 +10,9 @@ namespace NaltrexoneFhir.Benchmarks.Http;
 public sealed record HttpSettings(bool Quick, int Connections, TimeSpan Duration, int Rounds, TimeSpan FixedRateDuration, int ColdStarts, bool UseWrk, int DistinctCalls)
 {
     /// <summary>
-    /// 4,000 calls: their hook instances and patients land on about as many places in the audit's two indexes as a
-    /// full run's ~400,000 unique ones would touch leaf pages, at 140 MB of prebuilt requests in wrk.
+    /// 4,000 calls: their patients (and, before audit schema version 4, their hook instances) land on about as many
+    /// places in the audit's index on the patient's hash as that index has leaf pages after a full run's ~400,000
+    /// calls, for 140 MB of prebuilt requests in wrk.
     /// </summary>
     public const int DefaultDistinctCalls = 4000;
 
