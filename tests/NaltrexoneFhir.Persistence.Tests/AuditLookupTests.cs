@@ -9,7 +9,7 @@ namespace NaltrexoneFhir.Persistence.Tests;
 /// time, served by the index of the call's time and instance (since schema version 4; the index on the instance alone
 /// made every write land on a random page), and a patient's calls by the patient's hash.
 /// </summary>
-public abstract class AuditLookupTests : IAsyncLifetime
+public abstract class AuditLookupTests : MigratedDatabaseTests
 {
     /// <summary>README.md, "Looking calls up".</summary>
     public const string ByHookInstance =
@@ -18,18 +18,6 @@ public abstract class AuditLookupTests : IAsyncLifetime
     public const string ByPatient = "SELECT id FROM hook_call WHERE patient_hash = @hash";
 
     private static readonly DateTimeOffset At = new(2026, 11, 18, 9, 0, 0, TimeSpan.Zero);
-
-    protected TestDatabase Db { get; private set; } = null!;
-
-    protected abstract Task<TestDatabase> CreateDatabaseAsync();
-
-    public async Task InitializeAsync()
-    {
-        Db = await CreateDatabaseAsync();
-        await SchemaMigrator.MigrateAsync(Db.Settings);
-    }
-
-    public async Task DisposeAsync() => await Db.DisposeAsync();
 
     [Fact]
     public async Task ACall_IsFoundByItsHookInstance_WithinTheWindow_AndOnlyThere()

@@ -5,23 +5,12 @@ using NaltrexoneFhir.Persistence.Tests.Infrastructure;
 namespace NaltrexoneFhir.Persistence.Tests;
 
 /// <summary>Feedback idempotency, linking, audit writes and analytics aggregates, on each real engine.</summary>
-public abstract class StoreTests : IAsyncLifetime
+public abstract class StoreTests : MigratedDatabaseTests
 {
     private static readonly DateTimeOffset Nov18 = new(2026, 11, 18, 9, 0, 0, TimeSpan.Zero);   // 2026-W47
 
-    protected TestDatabase Db { get; private set; } = null!;
     private FeedbackStore Feedback => new(Db.Contexts());
     private AuditStore Audit => new(Db.Contexts());
-
-    protected abstract Task<TestDatabase> CreateDatabaseAsync();
-
-    public async Task InitializeAsync()
-    {
-        Db = await CreateDatabaseAsync();
-        await SchemaMigrator.MigrateAsync(Db.Settings);
-    }
-
-    public async Task DisposeAsync() => await Db.DisposeAsync();
 
     [Fact]
     public async Task SameEntryTwice_IsStoredOnce()
