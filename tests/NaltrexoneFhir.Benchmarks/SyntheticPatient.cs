@@ -84,6 +84,7 @@ public static class SyntheticPatient
     /// </summary>
     public static byte[][] DistinctCalls(byte[] body, int count, int patients = 100_000, int seed = 20)
     {
+        if (patients is < 1 or > 99_999_999) throw new ArgumentOutOfRangeException(nameof(patients));
         ReadOnlySpan<byte> property = "\"hookInstance\":\""u8;
         const int uuidLength = 36;
         var at = body.AsSpan().IndexOf(property) + property.Length;
@@ -93,7 +94,6 @@ public static class SyntheticPatient
         var patientAt = new List<int>();
         for (var from = 0; body.AsSpan(from).IndexOf(patient) is var i and >= 0; from += i + patient.Length) patientAt.Add(from + i);
         if (patientAt.Count == 0) throw new ArgumentException("The body names no synthetic patient.", nameof(body));
-        if (patients is < 1 or > 99_999_999) throw new ArgumentOutOfRangeException(nameof(patients));
 
         var rng = new Random(seed);
         Span<byte> uuid = stackalloc byte[16];

@@ -37,8 +37,6 @@ public static class HttpBenchmark
         var calls = s.DistinctCalls > 1 ? SyntheticPatient.DistinctCalls(typical, s.DistinctCalls) : [typical];
         var large = SyntheticPatient.OrderSign(PatientShape.Large);
         Directory.CreateDirectory(Repo.ArtifactsDir);
-        var bodyFile = Path.Combine(Repo.ArtifactsDir, "order-sign-typical.json");
-        await File.WriteAllBytesAsync(bodyFile, typical);
         var callsFile = Path.Combine(Repo.ArtifactsDir, "order-sign-typical-calls.jsonl"); // one body per line, for wrk
         await using (var file = File.Create(callsFile))
             foreach (var call in calls)
