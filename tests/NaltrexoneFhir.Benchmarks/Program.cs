@@ -153,8 +153,11 @@ if (mode == "rate")
     var cpu0 = service?.TotalProcessorTime;
     var typical = SyntheticPatient.OrderSign(PatientShape.Typical);
     var calls = args.Contains("--same-call") ? [typical] : SyntheticPatient.DistinctCalls(typical, HttpSettings.DefaultDistinctCalls);
+    // The kernel's kdamond, when the machine runs it: when it ran during the run (Http/MemoryDaemonWatch.cs).
+    using var daemons = MemoryDaemonWatch.TryStart();
     var result = OpenLoopClient.Run("rate", url, calls, rps, TimeSpan.FromSeconds(secs), 32);
-    Console.WriteLine($"{result.Requests} requests, {result.Errors} errors, {result.RequestsPerSecond:0} req/s; {result.Latency}; client CPU {OpenLoopClient.ClientCpu.TotalSeconds / secs:P0} of a core");
+    var episodes = daemons?.Stop();
+    Console.WriteLine($"{result.Requests} requests, {result.Errors} errors, {result.RequestsPerSecond:0} req/s; {result.Latency}; client CPU {OpenLoopClient.ClientCpu.TotalSeconds / secs:P0} of a core, client GCs {OpenLoopClient.ClientGc.Count} ({OpenLoopClient.ClientGc.Paused.TotalMilliseconds:0.0} ms paused)");
     var pauses = gc?.Stop();
     if (service is not null && cpu0 is { } before)
     {
@@ -162,19 +165,22 @@ if (mode == "rate")
         var perRequest = ServiceProcess.PerRequestUs(service.TotalProcessorTime - before, result.Requests);
         Console.WriteLine(FormattableString.Invariant($"service CPU: {perRequest:0} µs per request, the {Environment.ProcessorCount} cores {ServiceProcess.CoresBusy(rps, perRequest):P0} busy with it"));
     }
-    if (pauses is not null)
-    {
-        Console.WriteLine($"service GC: {pauses}");
-        Console.WriteLine($"  {pauses.TailOverlap(OpenLoopClient.LastRunStartUtc, OpenLoopClient.LastRun)}");
-    }
+    if (pauses is not null) Console.WriteLine($"service GC: {pauses}");
+    if (episodes is not null) Console.WriteLine($"machine: {episodes}");
+    if (pauses is not null || episodes is not null)
+        Console.WriteLine("  " + TailCauses.Describe(OpenLoopClient.LastRun,
+            ("a GC pause", pauses?.PausesFrom(OpenLoopClient.LastRunStartUtc) ?? []),
+            ("a kdamond episode", episodes?.From(OpenLoopClient.LastRunStartUtc) ?? [])));
     // --dump FILE: one line per request, "due_ms latency_ms", to see when the slow ones happened; the first line gives
     // the UTC time the first request was due, to line them up with other traces (with --gc, the pauses follow the
-    // requests as "# gc start_ms duration_ms", on the same time axis).
+    // requests as "# gc start_ms duration_ms", then kdamond's episodes as "# kdamond start_ms duration_ms", on the same
+    // time axis).
     if (Option("--dump") is { } dump)
         File.WriteAllLines(dump, [
             FormattableString.Invariant($"# start {OpenLoopClient.LastRunStartUtc:O}"),
             .. OpenLoopClient.LastRun.Select(r => FormattableString.Invariant($"{r.DueMs:0.000} {r.LatencyMs:0.000}")),
             .. (pauses?.PausesFrom(OpenLoopClient.LastRunStartUtc) ?? []).Select(p => FormattableString.Invariant($"# gc {p.StartMs:0.000} {p.Ms:0.000}")),
+            .. (episodes?.From(OpenLoopClient.LastRunStartUtc) ?? []).Select(e => FormattableString.Invariant($"# kdamond {e.StartMs:0.000} {e.Ms:0.000}")),
         ]);
     return result.Errors > 0 ? 1 : 0;
 }

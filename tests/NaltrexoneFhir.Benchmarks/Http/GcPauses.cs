@@ -37,24 +37,6 @@ public sealed record GcPauseSummary(double Seconds, IReadOnlyList<(DateTime Star
         : string.Create(CultureInfo.InvariantCulture,
             $" (a young GC marks for {Median([.. YoungPhases.Select(p => p.MarkMs)]):0.00} ms, then plans, relocates and compacts for {Median([.. YoungPhases.Select(p => p.CompactMs)]):0.00} ms: medians)");
 
-    /// <summary>
-    /// How much of a round's tail the pauses explain: the share of its slowest 1 % of requests that were in flight
-    /// (from when they were due to their answer) while a pause ran, beside the same share for all requests. Request
-    /// times are the client's clock and pause times the service's events, both from the machine's clock.
-    /// </summary>
-    public string TailOverlap(DateTime roundStartUtc, IReadOnlyList<(double DueMs, double LatencyMs)> requests)
-    {
-        var ok = requests.Where(r => r.LatencyMs >= 0).ToList();
-        if (ok.Count == 0 || Count == 0) return "no requests or no pauses";
-        var p99 = ok.Select(r => r.LatencyMs).Order().ElementAt((int)(ok.Count * 0.99));
-        var pauses = PausesFrom(roundStartUtc).ToArray();
-        bool Overlaps((double DueMs, double LatencyMs) r) =>
-            pauses.Any(p => p.StartMs < r.DueMs + r.LatencyMs && p.StartMs + p.Ms > r.DueMs);
-        var slow = ok.Where(r => r.LatencyMs >= p99).ToList();
-        return string.Create(CultureInfo.InvariantCulture,
-            $"of the slowest 1 % (≥ {p99:0.0} ms), {slow.Count(Overlaps) / (double)slow.Count:P0} were in flight during a GC pause (of all requests: {ok.Count(Overlaps) / (double)ok.Count:P0})");
-    }
-
     /// <summary>Every pause on a round's time axis: its start in ms after <paramref name="roundStartUtc"/>, and its length.</summary>
     public IEnumerable<(double StartMs, double Ms)> PausesFrom(DateTime roundStartUtc) =>
         Pauses.Select(p => ((p.StartUtc - roundStartUtc).TotalMilliseconds, p.Ms));

@@ -48,7 +48,7 @@ public static class HttpBenchmark
 
         report.WriteLine($"## HTTP ({(s.Quick ? "quick smoke run, figures not meaningful" : "full run")}) — {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC");
         report.WriteLine();
-        report.WriteLine($"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; load {LoadAverage()}.");
+        report.WriteLine($"Machine: {Environment.ProcessorCount} cores, {Environment.OSVersion}, .NET {Environment.Version}; load {LoadAverage()}; {MemoryDaemonWatch.Describe() ?? "no kdamond running"}.");
         var published = await ApiPublish.RunAsync();
         report.WriteLine($"Service: `dotnet {Path.GetRelativePath(Repo.Root, Repo.ApiDll)}` (published Release, ReadyToRun, as the Dockerfile does; publish took {published.TotalSeconds:0} s), " +
                          $"Development environment (no client JWT), logging at Warning, Clock:Now={SyntheticPatient.NowText}, Benchmark:BaselineEndpoint=true, " +
@@ -110,17 +110,21 @@ public static class HttpBenchmark
         var fixedRateCpu = TimeSpan.Zero;
         // The service's GC pauses in each order-sign round, from its own runtime events (Http/GcPauses.cs).
         var gcRounds = new List<GcPauseSummary>();
-        var gcTails = new List<string>();
+        // And when the kernel's kdamond ran (Http/MemoryDaemonWatch.cs; on this VM, about half of the tail).
+        var daemonRounds = new List<DaemonEpisodes>();
+        var tails = new List<string>();
         for (var r = 0; r < s.Rounds; r++)
         {
-            var gc = GcPauses.TryStart(service.ProcessId);
+            using var gc = GcPauses.TryStart(service.ProcessId);
+            using var daemons = MemoryDaemonWatch.TryStart();
             var round = FixedRate("order-sign (typical)", service.OrderSign);
-            if (gc is not null)
-            {
-                gcRounds.Add(gc.Stop());
-                gcTails.Add(gcRounds[^1].TailOverlap(OpenLoopClient.LastRunStartUtc, OpenLoopClient.LastRun));
-                gc.Dispose();
-            }
+            var pauses = gc?.Stop();
+            var episodes = daemons?.Stop();
+            if (pauses is not null) gcRounds.Add(pauses);
+            if (episodes is not null) daemonRounds.Add(episodes);
+            tails.Add(TailCauses.Describe(OpenLoopClient.LastRun,
+                ("a GC pause", pauses?.PausesFrom(OpenLoopClient.LastRunStartUtc) ?? []),
+                ("a kdamond episode", episodes?.From(OpenLoopClient.LastRunStartUtc) ?? [])));
             fixedRateCpu += OpenLoopClient.ClientCpu;
             fixedSvc.Add(round);
             rows.Add(round);
@@ -155,7 +159,9 @@ public static class HttpBenchmark
         report.WriteLine(FormattableString.Invariant($"**Fixed rate {rate:0} req/s (half of the max {svcRps:0} req/s): p99 {fixedRate.Latency.P99:0.00} ms** (the median of {fixedSvc.Count} interleaved {s.FixedRateDuration.TotalSeconds:0} s round(s): {P99s(fixedSvc)} ms; that round's p50 {fixedRate.Latency.P50:0.00}, p95 {fixedRate.Latency.P95:0.00}, max {fixedRate.Latency.Max:0.00}), measured from each request's scheduled start, after {settling.TotalSeconds:0} s at that rate right after the closed loop (p99 {settle.Latency.P99:0.00} ms then, not counted); the baseline route at the same rate, in the rounds between: p99 {fixedRateBaseline.Latency.P99:0.00} ms median ({P99s(fixedBas)} ms; p50 {fixedRateBaseline.Latency.P50:0.00}). The open-loop client used {fixedRateCpu.TotalSeconds / (s.FixedRateDuration.TotalSeconds * fixedSvc.Count):P0} of one core. The service's CPU per order-sign request at this rate: {fixedCpu:0} µs (median round; {svcCpu:0} µs in the closed loop), so the service kept the {Environment.ProcessorCount} cores {fixedBusy:P0} busy."));
         report.WriteLine(gcRounds.Count == 0
             ? "GC pauses in the service: not recorded (could not attach to its diagnostics port)."
-            : $"GC in the service during those order-sign rounds (its runtime's events): {string.Join("; ", gcRounds)}. How much of each round's tail they explain: {string.Join("; ", gcTails)}.");
+            : $"GC in the service during those order-sign rounds (its runtime's events): {string.Join("; ", gcRounds)}.");
+        if (daemonRounds.Count > 0) report.WriteLine($"The kernel's memory monitor in those rounds: {string.Join("; ", daemonRounds)}.");
+        report.WriteLine($"What each order-sign round's tail coincides with: {string.Join("; ", tails)}.");
         report.WriteLine(FormattableString.Invariant($"**Peak RSS (VmHWM): {peakAfterLoad:0} MB after the typical load**, {peakAfterLarge:0} MB after the large-history calls (current {currentRss:0} MB)."));
         report.WriteLine(FormattableString.Invariant($"Large-history over HTTP: median {largeRun.Latency.P50:0.0} ms per call (max {largeRun.Latency.Max:0.0} ms, {largeRun.Requests} calls)."));
         report.WriteLine(FormattableString.Invariant($"Large-history over a 1 Gbit/s link (the body sent at {LinkBytesPerSecond / 1e6:0} MB/s, {large.Length / LinkBytesPerSecond * 1000:0} ms of transfer): median {linkRun.Latency.P50:0.0} ms per call, **{afterLastByte.P50:0.0} ms after the last byte** (p95 {afterLastByte.P95:0.0}, max {afterLastByte.Max:0.0} ms, {linkRun.Requests} calls)."));

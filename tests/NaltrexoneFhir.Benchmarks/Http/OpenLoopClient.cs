@@ -54,12 +54,14 @@ public static class OpenLoopClient
         foreach (var t in threads) t.Start();
         ready.Wait();
         var cpu0 = Process.GetCurrentProcess().TotalProcessorTime;
+        var (gcs0, paused0) = (GC.CollectionCount(0), GC.GetTotalPauseDuration());
         var wake = TimeSpan.FromMilliseconds(5); // for the threads to wake
         LastRunStartUtc = DateTime.UtcNow + wake;
         start = Stopwatch.GetTimestamp() + (long)(wake.TotalSeconds * Stopwatch.Frequency);
         go.Set();
         foreach (var t in threads) t.Join();
         ClientCpu = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
+        ClientGc = (GC.CollectionCount(0) - gcs0, GC.GetTotalPauseDuration() - paused0);
         LastRun = [.. latencies.Select((l, i) => (i * interval * 1000 / Stopwatch.Frequency, l < 0 ? -1 : l * 1000.0 / Stopwatch.Frequency))];
         var ok = latencies.Where(l => l >= 0).ToList();
         return new LoadResult(target, "open-loop client (raw sockets)", $"fixed rate {rate:0} req/s", connections, total / rate, total, total - ok.Count, Latency.FromTicks(ok));
@@ -76,6 +78,12 @@ public static class OpenLoopClient
 
     /// <summary>The client's own CPU time during the last <see cref="Run"/> (reported beside the figures).</summary>
     public static TimeSpan ClientCpu { get; private set; }
+
+    /// <summary>
+    /// The client process's own GCs during the last <see cref="Run"/> and their total pause: a pause stops every
+    /// connection's thread, so answers that arrive meanwhile are timed late (counted against the service).
+    /// </summary>
+    public static (int Count, TimeSpan Paused) ClientGc { get; private set; }
 
     private static byte[] BuildRequest(Uri url, byte[] body)
     {
@@ -137,23 +145,29 @@ public static class OpenLoopClient
             _socket = null;
         }
 
-        /// <summary>Reads one answer; true for a 200. Handles Content-Length and chunked bodies.</summary>
+        /// <summary>
+        /// Reads one answer; true for a 200. Handles Content-Length and chunked bodies. Reads the headers as bytes,
+        /// allocating nothing: the client's own GCs stop every connection's thread and would be timed as the service's
+        /// latency (with strings per answer it made ~2 GCs a second at 2,800 req/s, BENCHMARKS.md, session 21).
+        /// </summary>
         private bool ReadResponse(Socket s)
         {
             var length = 0;
             int headerEnd;
             while ((headerEnd = _buffer.AsSpan(0, length).IndexOf("\r\n\r\n"u8)) < 0)
                 length += Receive(s, length);
-            var headers = Encoding.ASCII.GetString(_buffer, 0, headerEnd);
-            var ok = headers.StartsWith("HTTP/1.1 200", StringComparison.Ordinal);
+            var headers = _buffer.AsSpan(0, headerEnd);
+            var ok = headers.StartsWith("HTTP/1.1 200"u8);
             var bodyStart = headerEnd + 4;
-            var contentLength = HeaderValue(headers, "content-length");
-            if (contentLength is not null)
+            var close = HeaderValue(headers, "connection"u8).SequenceEqual("close"u8);
+            if (HeaderValue(headers, "content-length"u8) is { IsEmpty: false } contentLength)
             {
-                var remaining = int.Parse(contentLength, System.Globalization.CultureInfo.InvariantCulture) - (length - bodyStart);
+                if (!System.Buffers.Text.Utf8Parser.TryParse(contentLength, out int declared, out _))
+                    throw new IOException("The service sent an unreadable Content-Length.");
+                var remaining = declared - (length - bodyStart);
                 while (remaining > 0) remaining -= Receive(s, 0);
             }
-            else if (HeaderValue(headers, "transfer-encoding")?.Contains("chunked", StringComparison.OrdinalIgnoreCase) == true)
+            else if (ContainsIgnoreCase(HeaderValue(headers, "transfer-encoding"u8), "chunked"u8))
             {
                 // Keep only the unread tail; the last chunk is "0\r\n\r\n".
                 var tail = length - bodyStart;
@@ -170,7 +184,7 @@ public static class OpenLoopClient
                     length += Receive(s, length);
                 }
             }
-            if (HeaderValue(headers, "connection") == "close") Reset();
+            if (close) Reset();
             return ok;
         }
 
@@ -184,15 +198,26 @@ public static class OpenLoopClient
             return n;
         }
 
-        private static string? HeaderValue(string headers, string name)
+        private static bool ContainsIgnoreCase(ReadOnlySpan<byte> text, ReadOnlySpan<byte> word)
         {
-            foreach (var line in headers.Split("\r\n"))
+            for (var i = 0; i + word.Length <= text.Length; i++)
+                if (Ascii.EqualsIgnoreCase(text.Slice(i, word.Length), word)) return true;
+            return false;
+        }
+
+        /// <summary>A header's value, trimmed (empty when the header is absent); the name compared without case.</summary>
+        private static ReadOnlySpan<byte> HeaderValue(ReadOnlySpan<byte> headers, ReadOnlySpan<byte> name)
+        {
+            while (!headers.IsEmpty)
             {
-                var colon = line.IndexOf(':');
-                if (colon > 0 && line.AsSpan(0, colon).Trim().Equals(name, StringComparison.OrdinalIgnoreCase))
-                    return line[(colon + 1)..].Trim();
+                var end = headers.IndexOf("\r\n"u8);
+                var line = end < 0 ? headers : headers[..end];
+                headers = end < 0 ? default : headers[(end + 2)..];
+                var colon = line.IndexOf((byte)':');
+                if (colon > 0 && Ascii.EqualsIgnoreCase(line[..colon].Trim((byte)' '), name))
+                    return line[(colon + 1)..].Trim((byte)' ');
             }
-            return null;
+            return default;
         }
 
         public void Dispose() => _socket?.Dispose();

@@ -1,0 +1,38 @@
+using System.Globalization;
+
+namespace NaltrexoneFhir.Benchmarks.Http;
+
+/// <summary>
+/// How much of a fixed-rate round's tail coincides with things outside the request's own work: the share of its
+/// slowest 1 % of requests that were in flight (from when they were due to their answer) while each kind of event ran
+/// (the service's GC pauses; the kernel's kdamond episodes), beside the same share for all requests. Request times are
+/// the client's clock and the events' times the machine's, on one time axis from the round's start.
+/// </summary>
+public static class TailCauses
+{
+    /// <param name="requests">The round's requests: when each was due (ms after the start) and its latency (ms; −1 for an error).</param>
+    /// <param name="causes">Each kind of event by name, with its intervals (start ms after the round's start, length ms).</param>
+    public static string Describe(IReadOnlyList<(double DueMs, double LatencyMs)> requests, params (string Name, IEnumerable<(double StartMs, double Ms)> Intervals)[] causes)
+    {
+        var named = causes.Select(c => (c.Name, Intervals: c.Intervals.ToArray())).Where(c => c.Intervals.Length > 0).ToList();
+        if (!requests.Any(r => r.LatencyMs >= 0) || named.Count == 0) return "no requests or no events to compare with";
+        string Format(Share s) => string.Create(CultureInfo.InvariantCulture, $"{s.OfSlowest:P0} (of all requests: {s.OfAll:P0})");
+        var parts = named.Select(c => $"{c.Name} {Format(Of(requests, c.Intervals))}").ToList();
+        if (named.Count > 1) parts.Add($"either {Format(Of(requests, [.. named.SelectMany(c => c.Intervals)]))}");
+        return string.Create(CultureInfo.InvariantCulture, $"of the slowest 1 % (≥ {Of(requests, []).P99Ms:0.0} ms), in flight during: {string.Join("; ", parts)}");
+    }
+
+    /// <summary>The round's p99, and the shares of its slowest 1 % and of all its requests in flight during any of <paramref name="intervals"/>.</summary>
+    public readonly record struct Share(double P99Ms, double OfSlowest, double OfAll);
+
+    public static Share Of(IReadOnlyList<(double DueMs, double LatencyMs)> requests, IReadOnlyList<(double StartMs, double Ms)> intervals)
+    {
+        var ok = requests.Where(r => r.LatencyMs >= 0).ToList();
+        if (ok.Count == 0) return new Share(0, 0, 0);
+        var p99 = ok.Select(r => r.LatencyMs).Order().ElementAt((int)(ok.Count * 0.99));
+        var slow = ok.Where(r => r.LatencyMs >= p99).ToList();
+        bool InFlight((double DueMs, double LatencyMs) r) =>
+            intervals.Any(i => i.StartMs < r.DueMs + r.LatencyMs && i.StartMs + i.Ms > r.DueMs);
+        return new Share(p99, slow.Count(InFlight) / (double)slow.Count, ok.Count(InFlight) / (double)ok.Count);
+    }
+}
