@@ -113,6 +113,7 @@ public static class HttpBenchmark
         // And when the kernel's kdamond ran (Http/MemoryDaemonWatch.cs; on this VM, about half of the tail).
         var daemonRounds = new List<DaemonEpisodes>();
         var tails = new List<string>();
+        var floorTails = new List<string>();
         for (var r = 0; r < s.Rounds; r++)
         {
             using var gc = GcPauses.TryStart(service.ProcessId);
@@ -128,7 +129,11 @@ public static class HttpBenchmark
             fixedRateCpu += OpenLoopClient.ClientCpu;
             fixedSvc.Add(round);
             rows.Add(round);
+            // The floor's tail against the same daemon: what the machine does to a route that does almost nothing.
+            using var floorDaemons = MemoryDaemonWatch.TryStart();
             var floor = FixedRate("baseline (same body)", service.Baseline);
+            if (floorDaemons?.Stop() is { } floorEpisodes)
+                floorTails.Add(TailCauses.Describe(OpenLoopClient.LastRun, ("a kdamond episode", floorEpisodes.From(OpenLoopClient.LastRunStartUtc))));
             fixedBas.Add(floor);
             rows.Add(floor);
         }
@@ -162,6 +167,7 @@ public static class HttpBenchmark
             : $"GC in the service during those order-sign rounds (its runtime's events): {string.Join("; ", gcRounds)}.");
         if (daemonRounds.Count > 0) report.WriteLine($"The kernel's memory monitor in those rounds: {string.Join("; ", daemonRounds)}.");
         report.WriteLine($"What each order-sign round's tail coincides with: {string.Join("; ", tails)}.");
+        if (floorTails.Count > 0) report.WriteLine($"The baseline route's rounds at the same rate: {string.Join("; ", floorTails)}.");
         report.WriteLine(FormattableString.Invariant($"**Peak RSS (VmHWM): {peakAfterLoad:0} MB after the typical load**, {peakAfterLarge:0} MB after the large-history calls (current {currentRss:0} MB)."));
         report.WriteLine(FormattableString.Invariant($"Large-history over HTTP: median {largeRun.Latency.P50:0.0} ms per call (max {largeRun.Latency.Max:0.0} ms, {largeRun.Requests} calls)."));
         report.WriteLine(FormattableString.Invariant($"Large-history over a 1 Gbit/s link (the body sent at {LinkBytesPerSecond / 1e6:0} MB/s, {large.Length / LinkBytesPerSecond * 1000:0} ms of transfer): median {linkRun.Latency.P50:0.0} ms per call, **{afterLastByte.P50:0.0} ms after the last byte** (p95 {afterLastByte.P95:0.0}, max {afterLastByte.Max:0.0} ms, {linkRun.Requests} calls)."));
