@@ -48,6 +48,25 @@ public sealed class TailCausesTests
     }
 
     [Fact]
+    public void P99AwayFromEvents_LeavesOutRequestsByTheirDueTime_NotByTheirLatency()
+    {
+        // 1,000 requests due 1 ms apart, 0.5 ms each, except: 20 ms for the fifteen due at 470-484 (due before the
+        // event's widened window, 485-515, but in flight into it) and for the ten due at 500-509 (inside it).
+        (double DueMs, double LatencyMs)[] round = [.. Enumerable.Range(0, 1000).Select(i =>
+            ((double)i, i is >= 470 and < 485 or >= 500 and < 510 ? 20.0 : 0.5))];
+
+        var away = TailCauses.P99Away(round, [(495, 10)], margin: 10);
+
+        // Due 485-515 left out (31 requests) whatever their latency; the fifteen due before stay, slow as they are, and
+        // are more than 1 % of the 969 left: the p99 away from the event is theirs.
+        Assert.Equal((1000 - 31) / 1000.0, away.ShareOfRequests, 6);
+        Assert.Equal(20.0, away.P99Ms);
+        // Without them the window's own slow requests would have been the only ones, and away from it all is fast.
+        var calm = TailCauses.P99Away([.. round.Select(r => r.DueMs < 485 ? (r.DueMs, 0.5) : r)], [(495, 10)], margin: 10);
+        Assert.Equal(0.5, calm.P99Ms);
+    }
+
+    [Fact]
     public void DaemonIncreases_LessThan30msApart_AreOneEpisode_StartingItsFirstCpuTimeBeforeTheFirstPoll()
     {
         var t0 = new DateTime(2026, 12, 6, 16, 0, 0, DateTimeKind.Utc);

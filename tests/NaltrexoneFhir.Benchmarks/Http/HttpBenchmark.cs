@@ -114,6 +114,7 @@ public static class HttpBenchmark
         var daemonRounds = new List<DaemonEpisodes>();
         var tails = new List<string>();
         var floorTails = new List<string>();
+        var betweenEpisodes = new List<TailCauses.Away>();
         for (var r = 0; r < s.Rounds; r++)
         {
             using var gc = GcPauses.TryStart(service.ProcessId);
@@ -126,6 +127,8 @@ public static class HttpBenchmark
             tails.Add(TailCauses.Describe(OpenLoopClient.LastRun,
                 ("a GC pause", pauses?.PausesFrom(OpenLoopClient.LastRunStartUtc) ?? []),
                 ("a kdamond episode", episodes?.From(OpenLoopClient.LastRunStartUtc) ?? [])));
+            if (episodes is not null)
+                betweenEpisodes.Add(TailCauses.P99Away(OpenLoopClient.LastRun, [.. episodes.From(OpenLoopClient.LastRunStartUtc)], EpisodeMarginMs));
             fixedRateCpu += OpenLoopClient.ClientCpu;
             fixedSvc.Add(round);
             rows.Add(round);
@@ -168,6 +171,9 @@ public static class HttpBenchmark
         if (daemonRounds.Count > 0) report.WriteLine($"The kernel's memory monitor in those rounds: {string.Join("; ", daemonRounds)}.");
         report.WriteLine($"What each order-sign round's tail coincides with: {string.Join("; ", tails)}.");
         if (floorTails.Count > 0) report.WriteLine($"The baseline route's rounds at the same rate: {string.Join("; ", floorTails)}.");
+        if (betweenEpisodes.Count > 0)
+            report.WriteLine(FormattableString.Invariant(
+                $"Between kdamond's episodes (the requests due more than {EpisodeMarginMs:0} ms before an episode starts or after it ends; not the target's figure, which counts every request): p99 {betweenEpisodes.OrderBy(a => a.P99Ms).ElementAt(betweenEpisodes.Count / 2).P99Ms:0.00} ms, the median round ({string.Join(", ", betweenEpisodes.Select(a => $"{a.P99Ms:0.00} ms over {a.ShareOfRequests:P0} of the requests"))})."));
         report.WriteLine(FormattableString.Invariant($"**Peak RSS (VmHWM): {peakAfterLoad:0} MB after the typical load**, {peakAfterLarge:0} MB after the large-history calls (current {currentRss:0} MB)."));
         report.WriteLine(FormattableString.Invariant($"Large-history over HTTP: median {largeRun.Latency.P50:0.0} ms per call (max {largeRun.Latency.Max:0.0} ms, {largeRun.Requests} calls)."));
         report.WriteLine(FormattableString.Invariant($"Large-history over a 1 Gbit/s link (the body sent at {LinkBytesPerSecond / 1e6:0} MB/s, {large.Length / LinkBytesPerSecond * 1000:0} ms of transfer): median {linkRun.Latency.P50:0.0} ms per call, **{afterLastByte.P50:0.0} ms after the last byte** (p95 {afterLastByte.P95:0.0}, max {afterLastByte.Max:0.0} ms, {linkRun.Requests} calls)."));
@@ -199,6 +205,9 @@ public static class HttpBenchmark
             return result;
         }
     }
+
+    /// <summary>How far around a kdamond episode a request's due time counts as "during" it, for the p99 between episodes.</summary>
+    private const double EpisodeMarginMs = 30;
 
     private static string P99s(IEnumerable<LoadResult> rounds) =>
         string.Join(", ", rounds.Select(x => x.Latency.P99.ToString("0.00", CultureInfo.InvariantCulture)));

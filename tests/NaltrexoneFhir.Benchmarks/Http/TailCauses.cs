@@ -25,6 +25,23 @@ public static class TailCauses
     /// <summary>The round's p99, and the shares of its slowest 1 % and of all its requests in flight during any of <paramref name="intervals"/>.</summary>
     public readonly record struct Share(double P99Ms, double OfSlowest, double OfAll);
 
+    /// <summary>The p99 of the requests due away from every interval, and how many of the round's requests those are.</summary>
+    public readonly record struct Away(double P99Ms, double ShareOfRequests);
+
+    /// <summary>
+    /// The p99 of the requests <b>due</b> outside every interval widened by <paramref name="margin"/> on both sides
+    /// (before: a request due shortly before an episode may still be in flight when it starts; after: the queue it left
+    /// drains). Chosen by due time, which the schedule fixes whatever the latency, so a slow request is not left out
+    /// for being slow: what the service does between the events, not a p99 with the slow requests taken away.
+    /// </summary>
+    public static Away P99Away(IReadOnlyList<(double DueMs, double LatencyMs)> requests, IReadOnlyList<(double StartMs, double Ms)> intervals, double margin)
+    {
+        var ok = requests.Where(r => r.LatencyMs >= 0).ToList();
+        var away = ok.Where(r => !intervals.Any(i => r.DueMs >= i.StartMs - margin && r.DueMs <= i.StartMs + i.Ms + margin))
+            .Select(r => r.LatencyMs).Order().ToList();
+        return away.Count == 0 ? new Away(0, 0) : new Away(away[(int)(away.Count * 0.99)], away.Count / (double)ok.Count);
+    }
+
     public static Share Of(IReadOnlyList<(double DueMs, double LatencyMs)> requests, IReadOnlyList<(double StartMs, double Ms)> intervals)
     {
         var ok = requests.Where(r => r.LatencyMs >= 0).ToList();
