@@ -157,7 +157,7 @@ if (mode == "rate")
     using var daemons = MemoryDaemonWatch.TryStart();
     var result = OpenLoopClient.Run("rate", url, calls, rps, TimeSpan.FromSeconds(secs), 32);
     var episodes = daemons?.Stop();
-    Console.WriteLine($"{result.Requests} requests, {result.Errors} errors, {result.RequestsPerSecond:0} req/s; {result.Latency}; client CPU {OpenLoopClient.ClientCpu.TotalSeconds / secs:P0} of a core, client GCs {OpenLoopClient.ClientGc.Count} ({OpenLoopClient.ClientGc.Paused.TotalMilliseconds:0.0} ms paused)");
+    Console.WriteLine($"{result.Requests} requests, {result.Errors} errors, {result.RequestsPerSecond:0} req/s; {result.Latency}; client CPU {OpenLoopClient.ClientCpu.TotalSeconds / secs:P0} of a core, client GCs {OpenLoopClient.ClientGc.Count} ({OpenLoopClient.ClientGc.Paused.TotalMilliseconds:0.0} ms paused); sent after the due time by p50 {OpenLoopClient.SendLateness.P50:0.00} ms, p99 {OpenLoopClient.SendLateness.P99:0.00} ms");
     var pauses = gc?.Stop();
     if (service is not null && cpu0 is { } before)
     {

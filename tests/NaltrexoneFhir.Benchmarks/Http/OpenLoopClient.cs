@@ -26,6 +26,7 @@ public static class OpenLoopClient
         var requests = bodies.Select(body => BuildRequest(url, body)).ToArray();
         var total = Math.Max(1, (int)(rate * duration.TotalSeconds));
         var latencies = new long[total];
+        var late = new long[total]; // how long after its due time each request was sent (the client's own wake-up)
         Array.Fill(latencies, -1);
         var interval = Stopwatch.Frequency / rate;
         var next = -1;
@@ -48,6 +49,7 @@ public static class OpenLoopClient
             {
                 var due = start + (long)(i * interval);
                 SleepUntil(due);
+                late[i] = Stopwatch.GetTimestamp() - due;
                 latencies[i] = connection.Send(requests[i % requests.Length]) ? Stopwatch.GetTimestamp() - due : -1;
             }
         }) { IsBackground = true, Name = "open-loop" }).ToList();
@@ -62,6 +64,7 @@ public static class OpenLoopClient
         foreach (var t in threads) t.Join();
         ClientCpu = Process.GetCurrentProcess().TotalProcessorTime - cpu0;
         ClientGc = (GC.CollectionCount(0) - gcs0, GC.GetTotalPauseDuration() - paused0);
+        SendLateness = Latency.FromTicks([.. late]);
         LastRun = [.. latencies.Select((l, i) => (i * interval * 1000 / Stopwatch.Frequency, l < 0 ? -1 : l * 1000.0 / Stopwatch.Frequency))];
         var ok = latencies.Where(l => l >= 0).ToList();
         return new LoadResult(target, "open-loop client (raw sockets)", $"fixed rate {rate:0} req/s", connections, total / rate, total, total - ok.Count, Latency.FromTicks(ok));
@@ -78,6 +81,13 @@ public static class OpenLoopClient
 
     /// <summary>The client's own CPU time during the last <see cref="Run"/> (reported beside the figures).</summary>
     public static TimeSpan ClientCpu { get; private set; }
+
+    /// <summary>
+    /// How late the client sent the last <see cref="Run"/>'s requests after their due times (its threads waking from
+    /// their sleep, or all busy): part of every latency it reports, and the larger part of the p50 at low rates on a VM
+    /// whose idle cores wake slowly.
+    /// </summary>
+    public static Latency SendLateness { get; private set; } = new(0, 0, 0, 0, 0);
 
     /// <summary>
     /// The client process's own GCs during the last <see cref="Run"/> and their total pause: a pause stops every
