@@ -77,7 +77,7 @@ public static class HttpBenchmark
         await LoadClient.ClosedLoopAsync("warm-up", service.Baseline, calls, s.Connections, warmup);
 
         var rows = new List<LoadResult>();
-        var cpuPerRequest = new Dictionary<LoadResult, double>(ReferenceEqualityComparer.Instance); // µs, closed-loop rounds
+        var cpuPerRequest = new Dictionary<LoadResult, double>(ReferenceEqualityComparer.Instance); // µs, every closed-loop and fixed-rate round
         // How late the open-loop client sent each fixed-rate round's requests (its own wake-ups, part of the latency).
         var sendLateness = new Dictionary<LoadResult, Latency>(ReferenceEqualityComparer.Instance);
         for (var r = 0; r < s.Rounds; r++)
@@ -112,7 +112,7 @@ public static class HttpBenchmark
         var fixedRateCpu = TimeSpan.Zero;
         // The service's GC pauses in each order-sign round, from its own runtime events (Http/GcPauses.cs).
         var gcRounds = new List<GcPauseSummary>();
-        // And when the kernel's kdamond ran (Http/MemoryDaemonWatch.cs; on this VM, about half of the tail).
+        // And when the kernel's kdamond ran (Http/MemoryDaemonWatch.cs; on this VM most of the tail comes with it).
         var daemonRounds = new List<DaemonEpisodes>();
         var tails = new List<string>();
         var floorTails = new List<string>();

@@ -29,8 +29,8 @@ public sealed record DaemonEpisodes(double Seconds, IReadOnlyList<(DateTime Star
 /// <summary>
 /// Watches the kernel threads of DAMON (<c>kdamond.N</c>), the Linux memory-access monitor that a host may run to
 /// reclaim a VM's cold pages. On the benchmark's VM (sessions 15–21) one samples memory every 500 ms and pages out what
-/// it finds cold; every sample costs it 1–2 ms of CPU on an idle machine and 5–18 ms under the fixed-rate load, on one
-/// of the 2 cores, and about half of a round's slowest 1 % were in flight while it ran (BENCHMARKS.md, session 21).
+/// it finds cold; every sample costs it ~1 ms of CPU on an idle machine and 4–29 ms under the fixed-rate load, on one
+/// of the 2 cores, and in most rounds 71–99 % of the slowest 1 % were in flight while it ran (BENCHMARKS.md, session 21).
 /// The service cannot turn it off, so the benchmark reports when it ran beside the GC's pauses.
 /// <para>
 /// A background thread reads each daemon's time on CPU (<c>/proc/PID/schedstat</c>, ns) every 2 ms; an episode is a
