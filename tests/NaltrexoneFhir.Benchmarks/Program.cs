@@ -168,11 +168,13 @@ if (mode == "rate")
     if (pauses is not null) Console.WriteLine($"service GC: {pauses}");
     if (episodes is not null) Console.WriteLine($"machine: {episodes}");
     if (pauses is not null || episodes is not null)
-        Console.WriteLine("  " + TailCauses.Describe(OpenLoopClient.LastRun,
-            ("a GC pause", pauses?.PausesFrom(OpenLoopClient.LastRunStartUtc) ?? []),
-            ("a kdamond episode", episodes?.From(OpenLoopClient.LastRunStartUtc) ?? [])));
-    if (episodes is not null && TailCauses.P99Away(OpenLoopClient.LastRun, [.. episodes.From(OpenLoopClient.LastRunStartUtc)], 30) is { ShareOfRequests: > 0 } away)
-        Console.WriteLine(FormattableString.Invariant($"  between kdamond's episodes (requests due more than 30 ms away from one): p99 {away.P99Ms:0.00} ms over {away.ShareOfRequests:P0} of the requests"));
+    {
+        var (causes, between) = TailCauses.OfRound(OpenLoopClient.LastRun,
+            pauses?.PausesFrom(OpenLoopClient.LastRunStartUtc) ?? [], episodes?.From(OpenLoopClient.LastRunStartUtc) ?? []);
+        Console.WriteLine("  " + causes);
+        if (between is { ShareOfRequests: > 0 } away)
+            Console.WriteLine(FormattableString.Invariant($"  between kdamond's episodes (requests due more than {TailCauses.EpisodeMarginMs:0} ms away from one): p99 {away.P99Ms:0.00} ms over {away.ShareOfRequests:P0} of the requests"));
+    }
     // --dump FILE: one line per request, "due_ms latency_ms", to see when the slow ones happened; the first line gives
     // the UTC time the first request was due, to line them up with other traces (with --gc, the pauses follow the
     // requests as "# gc start_ms duration_ms", then kdamond's episodes as "# kdamond start_ms duration_ms", on the same

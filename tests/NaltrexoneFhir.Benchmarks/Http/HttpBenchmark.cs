@@ -126,11 +126,10 @@ public static class HttpBenchmark
             var episodes = daemons?.Stop();
             if (pauses is not null) gcRounds.Add(pauses);
             if (episodes is not null) daemonRounds.Add(episodes);
-            tails.Add(TailCauses.Describe(OpenLoopClient.LastRun,
-                ("a GC pause", pauses?.PausesFrom(OpenLoopClient.LastRunStartUtc) ?? []),
-                ("a kdamond episode", episodes?.From(OpenLoopClient.LastRunStartUtc) ?? [])));
-            if (episodes is not null)
-                betweenEpisodes.Add(TailCauses.P99Away(OpenLoopClient.LastRun, [.. episodes.From(OpenLoopClient.LastRunStartUtc)], EpisodeMarginMs));
+            var (causes, between) = TailCauses.OfRound(OpenLoopClient.LastRun,
+                pauses?.PausesFrom(OpenLoopClient.LastRunStartUtc) ?? [], episodes?.From(OpenLoopClient.LastRunStartUtc) ?? []);
+            tails.Add(causes);
+            if (between is { } away) betweenEpisodes.Add(away);
             fixedRateCpu += OpenLoopClient.ClientCpu;
             fixedSvc.Add(round);
             rows.Add(round);
@@ -183,7 +182,7 @@ public static class HttpBenchmark
         if (floorTails.Count > 0) report.WriteLine($"The baseline route's rounds at the same rate: {string.Join("; ", floorTails)}.");
         if (betweenEpisodes.Count > 0)
             report.WriteLine(FormattableString.Invariant(
-                $"Between kdamond's episodes (the requests due more than {EpisodeMarginMs:0} ms before an episode starts or after it ends; not the target's figure, which counts every request): p99 {betweenEpisodes.OrderBy(a => a.P99Ms).ElementAt(betweenEpisodes.Count / 2).P99Ms:0.00} ms, the median round ({string.Join(", ", betweenEpisodes.Select(a => $"{a.P99Ms:0.00} ms over {a.ShareOfRequests:P0} of the requests"))})."));
+                $"Between kdamond's episodes (the requests due more than {TailCauses.EpisodeMarginMs:0} ms before an episode starts or after it ends; not the target's figure, which counts every request): p99 {betweenEpisodes.OrderBy(a => a.P99Ms).ElementAt(betweenEpisodes.Count / 2).P99Ms:0.00} ms, the median round ({string.Join(", ", betweenEpisodes.Select(a => $"{a.P99Ms:0.00} ms over {a.ShareOfRequests:P0} of the requests"))})."));
         report.WriteLine(FormattableString.Invariant($"**At {LowRate:0} req/s** (a busy EHR's rate; every request finds the service idle), {lowDuration.TotalSeconds:0} s each: order-sign **p50 {lowSvc.Latency.P50:0.00} ms, p99 {lowSvc.Latency.P99:0.00} ms** (p95 {lowSvc.Latency.P95:0.00}, max {lowSvc.Latency.Max:0.00}); the baseline route p50 {lowBas.Latency.P50:0.00}, p99 {lowBas.Latency.P99:0.00} ms; the client sent the order-sign requests after their due times by p50 {sendLateness[lowSvc].P50:0.00} ms, p99 {sendLateness[lowSvc].P99:0.00} ms. The service's CPU per request at that rate: order-sign {cpuPerRequest[lowSvc]:0} µs, baseline {cpuPerRequest[lowBas]:0} µs (mostly what waking costs on this VM: thread-pool workers waking for each request and going back to sleep, every context switch paying the hypervisor; and for order-sign the audit writer's commit every 100 ms, over a few calls each)."));
         report.WriteLine(FormattableString.Invariant($"**Peak RSS (VmHWM): {peakAfterLoad:0} MB after the typical load**, {peakAfterLarge:0} MB after the large-history calls (current {currentRss:0} MB)."));
         report.WriteLine(FormattableString.Invariant($"Large-history over HTTP: median {largeRun.Latency.P50:0.0} ms per call (max {largeRun.Latency.Max:0.0} ms, {largeRun.Requests} calls)."));
@@ -223,9 +222,6 @@ public static class HttpBenchmark
     /// 50 leaves room), at which the latency the clinicians see is measured as well.
     /// </summary>
     private const double LowRate = 50;
-
-    /// <summary>How far around a kdamond episode a request's due time counts as "during" it, for the p99 between episodes.</summary>
-    private const double EpisodeMarginMs = 30;
 
     private static string P99s(IEnumerable<LoadResult> rounds) =>
         string.Join(", ", rounds.Select(x => x.Latency.P99.ToString("0.00", CultureInfo.InvariantCulture)));
