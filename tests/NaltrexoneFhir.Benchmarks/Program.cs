@@ -114,14 +114,16 @@ if (mode == "rules")
     var bytes = new long[triggered.Count];
     var rounds = 0;
     var total = System.Diagnostics.Stopwatch.StartNew();
+    var found = new List<NaltrexoneFhir.Rules.Engine.Finding>();
     while (total.ElapsedMilliseconds < 3000)
     {
         var ctx = new NaltrexoneFhir.Rules.Engine.RuleContext(data, p.Now, p.Options, p.Terminology);
+        found.Clear();
         for (var i = 0; i < triggered.Count; i++)
         {
             var b0 = GC.GetAllocatedBytesForCurrentThread();
             var t0 = System.Diagnostics.Stopwatch.GetTimestamp();
-            triggered[i].Evaluate(ctx).Count();
+            triggered[i].Evaluate(ctx, found);
             spent[i] += System.Diagnostics.Stopwatch.GetElapsedTime(t0).TotalMicroseconds;
             bytes[i] += GC.GetAllocatedBytesForCurrentThread() - b0;
         }

@@ -19,7 +19,7 @@ namespace NaltrexoneFhir.Rules.Catalog;
 /// </summary>
 public static class RuleCatalog
 {
-    public static IReadOnlyList<IRule> All() =>
+    public static IReadOnlyList<Rule> All() =>
     [
         new R01OpioidWithNaltrexoneRule(),
         new R02OpioidWhileOnNaltrexoneRule(),

@@ -31,7 +31,7 @@ public sealed record CatalogueDocument(IReadOnlyList<CatalogueRule> Rules, IRead
 /// </summary>
 public static class RuleCatalogue
 {
-    public static CatalogueDocument Describe(IEnumerable<IRule> rules, RuleOptions options) => new(
+    public static CatalogueDocument Describe(IEnumerable<Rule> rules, RuleOptions options) => new(
         rules.Select(r => new CatalogueRule(
             r.Id, r.Title, r.Concern,
             r.Hooks.Order(StringComparer.Ordinal).ToList(),

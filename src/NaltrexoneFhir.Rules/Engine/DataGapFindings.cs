@@ -11,12 +11,12 @@ namespace NaltrexoneFhir.Rules.Engine;
 /// </summary>
 public static class DataGapFindings
 {
-    public static IReadOnlyList<Finding> Build(IEnumerable<IRule> triggeredRules, IReadOnlyList<DataGap> gaps, Func<string, string> label)
+    public static IReadOnlyList<Finding> Build(IEnumerable<Rule> triggeredRules, IReadOnlyList<DataGap> gaps, Func<string, string> label)
     {
         if (gaps.Count == 0) return [];
         var byKey = gaps.GroupBy(g => g.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
 
-        var affected = new List<(IRule Rule, IReadOnlyList<DataGap> Unavailable, IReadOnlyList<DataGap> Incomplete)>();
+        var affected = new List<(Rule Rule, IReadOnlyList<DataGap> Unavailable, IReadOnlyList<DataGap> Incomplete)>();
         foreach (var rule in triggeredRules)
         {
             var mine = rule.Needs.Where(byKey.ContainsKey).Select(k => byKey[k]).ToList();

@@ -6,20 +6,20 @@ namespace NaltrexoneFhir.Rules.Engine;
 public sealed record Evaluation(IReadOnlyList<Finding> Findings, IReadOnlyList<string> FailedRules);
 
 /// <summary>Runs the enabled rules of a hook over a snapshot.</summary>
-public sealed class RuleEngine(IEnumerable<IRule> rules)
+public sealed class RuleEngine(IEnumerable<Rule> rules)
 {
-    public IReadOnlyList<IRule> Rules { get; } = rules.OrderBy(r => r.Id, StringComparer.Ordinal).ToList();
+    public IReadOnlyList<Rule> Rules { get; } = rules.OrderBy(r => r.Id, StringComparer.Ordinal).ToList();
 
-    public IEnumerable<IRule> ForHook(string hook, RuleOptions options) => Rules.Where(r => RunsOn(r, hook, options));
+    public IEnumerable<Rule> ForHook(string hook, RuleOptions options) => Rules.Where(r => RunsOn(r, hook, options));
 
-    private static bool RunsOn(IRule rule, string hook, RuleOptions options) => rule.Hooks.Contains(hook) && options.IsEnabled(rule.Id);
+    private static bool RunsOn(Rule rule, string hook, RuleOptions options) => rule.Hooks.Contains(hook) && options.IsEnabled(rule.Id);
 
     /// <summary>The enabled rules of the hook that the draft orders make relevant, in catalogue order.</summary>
     /// <remarks>A plain loop into a list sized for the catalogue: every hook call asks once (the LINQ version's chained
     /// predicates and list growth were measurable per call, BENCHMARKS.md, session 10).</remarks>
-    public IReadOnlyList<IRule> Triggered(TriggerContext trigger, RuleOptions options)
+    public IReadOnlyList<Rule> Triggered(TriggerContext trigger, RuleOptions options)
     {
-        var triggered = new List<IRule>(Rules.Count);
+        var triggered = new List<Rule>(Rules.Count);
         for (var i = 0; i < Rules.Count; i++)
             if (RunsOn(Rules[i], trigger.Hook, options) && Rules[i].IsTriggered(trigger))
                 triggered.Add(Rules[i]);
@@ -31,7 +31,7 @@ public sealed class RuleEngine(IEnumerable<IRule> rules)
         NeededKeys(Triggered(trigger, options));
 
     /// <summary>The prefetch keys <paramref name="triggered"/> (from <see cref="Triggered"/>) need, in catalogue order.</summary>
-    public static IReadOnlyList<string> NeededKeys(IReadOnlyList<IRule> triggered)
+    public static IReadOnlyList<string> NeededKeys(IReadOnlyList<Rule> triggered)
     {
         // Index loops: foreach over an IReadOnlyList allocates an enumerator per list (one per rule, per call).
         var keys = new List<string>();
@@ -48,7 +48,7 @@ public sealed class RuleEngine(IEnumerable<IRule> rules)
         Evaluate(context, Triggered(trigger, context.Options));
 
     /// <summary>Evaluates <paramref name="triggered"/> (from <see cref="Triggered"/>, computed once per call by the caller).</summary>
-    public static Evaluation Evaluate(RuleContext context, IReadOnlyList<IRule> triggered)
+    public static Evaluation Evaluate(RuleContext context, IReadOnlyList<Rule> triggered)
     {
         var findings = new List<Finding>();
         var failed = new List<string>();
@@ -57,19 +57,22 @@ public sealed class RuleEngine(IEnumerable<IRule> rules)
             var rule = triggered[i];
             // A rule whose data is unavailable is skipped; the caller reports it (412 or a data-unavailable card).
             if (!AllAvailable(rule, context)) continue;
+            var before = findings.Count;
             try
             {
-                findings.AddRange(rule.Evaluate(context));
+                rule.Evaluate(context, findings);
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {
+                // What the rule found before it failed is not shown: its card would look like the whole answer.
+                findings.RemoveRange(before, findings.Count - before);
                 failed.Add(rule.Id);
             }
         }
         return new Evaluation(findings, failed);
     }
 
-    private static bool AllAvailable(IRule rule, RuleContext context)
+    private static bool AllAvailable(Rule rule, RuleContext context)
     {
         var needs = rule.Needs;
         for (var k = 0; k < needs.Count; k++)

@@ -7,7 +7,7 @@ namespace NaltrexoneFhir.Rules.Tests.Engine;
 
 public sealed class DataGapFindingsTests
 {
-    private static readonly IReadOnlyList<IRule> OrderSignRules =
+    private static readonly IReadOnlyList<Rule> OrderSignRules =
         RuleCatalog.All().Where(r => r.Hooks.Contains(HookNames.OrderSign)).ToList();
 
     private static string Label(string key) => key switch

@@ -128,4 +128,33 @@ public sealed class EngineTests
     [Fact]
     public void PatientView_NotOnNaltrexone_IsSilent() =>
         Assert.Empty(new Scenario().Hook(HookNames.PatientView).Meds(Fx.Med("m1", Fx.Oxycodone)).Cards());
+    /// <summary>A rule that finds something and then fails (a bug): the engine must say so and not show half an answer.</summary>
+    private sealed class FailsAfterAFinding : Rule
+    {
+        public override string Id => "X99";
+        public override string Concern => Concerns.Hepatotoxicity;
+        public override string Title => "Test rule that throws";
+        public override string DefaultIndicator => Indicators.Info;
+        public override IReadOnlyList<string> Needs { get; } = [DataKeys.LiverLabs];
+        public override IReadOnlyList<ClinicalSource> Sources { get; } = [ClinicalSources.LiverTox];
+
+        public override void Evaluate(RuleContext context, List<Finding> findings)
+        {
+            findings.Add(Found(Indicators.Info, "Partial finding", [], []));
+            throw new InvalidOperationException("bug");
+        }
+    }
+
+    [Fact]
+    public void FailingRule_IsReported_ItsPartialFindingsDropped_TheOtherRulesStillRun()
+    {
+        var (ctx, trigger) = new Scenario().Draft(Fx.Draft("d1", Fx.NaltrexoneOral)).LiverLabs(Fx.Alt(250)).Build();
+        var engine = new RuleEngine([.. RuleCatalog.All(), new FailsAfterAFinding()]);
+
+        var evaluation = engine.Evaluate(ctx, trigger);
+
+        Assert.Equal(["X99"], evaluation.FailedRules);
+        Assert.DoesNotContain(evaluation.Findings, f => f.RuleId == "X99");
+        Assert.Contains(evaluation.Findings, f => f.RuleId == "R11"); // ALT 250 U/L: the catalogue's own finding is kept
+    }
 }

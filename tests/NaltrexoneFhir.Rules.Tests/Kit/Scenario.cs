@@ -85,7 +85,7 @@ public sealed class Scenario
     }
 
     /// <summary>Findings of one rule (empty when the rule is not triggered).</summary>
-    public IReadOnlyList<Finding> Run(IRule rule)
+    public IReadOnlyList<Finding> Run(Rule rule)
     {
         var (ctx, trigger) = Build();
         return rule.IsTriggered(trigger) ? rule.Evaluate(ctx).ToList() : [];

@@ -19,15 +19,15 @@ public sealed class R25NaltrexoneAllergyRule : Rule
     public override IReadOnlyList<string> Needs { get; } = [DataKeys.Allergies];
     public override IReadOnlyList<ClinicalSource> Sources { get; } = [ClinicalSources.OralLabelContraindications, ClinicalSources.VivitrolHighlights];
 
-    public override IEnumerable<Finding> Evaluate(RuleContext ctx)
+    public override void Evaluate(RuleContext ctx, List<Finding> findings)
     {
         var matches = NaltrexoneAllergies.ToNaltrexone(ctx);
-        if (matches.Count == 0) yield break;
+        if (matches.Count == 0) return;
         foreach (var ntx in ctx.NaltrexoneTriggers)
-            yield return Found(Indicators.Critical,
+            findings.Add(Found(Indicators.Critical,
                 $"Documented {Text.Clip(matches[0].Substance, 40)} {matches[0].Allergy.Type ?? "allergy"}: naltrexone is contraindicated",
                 [$"Draft order: {ntx.Label} ({ntx.Reference})", .. matches.Select(m => $"Allergy: {m.Describe()}")],
                 ["Remove the order and choose an alternative (e.g. acamprosate for alcohol use disorder, agonist therapy for opioid use disorder)."],
-                [Orders.RemoveDraft(ntx, recommended: true)], weight: 5);
+                [Orders.RemoveDraft(ntx, recommended: true)], weight: 5));
     }
 }

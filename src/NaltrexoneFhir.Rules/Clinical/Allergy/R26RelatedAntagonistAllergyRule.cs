@@ -20,15 +20,15 @@ public sealed class R26RelatedAntagonistAllergyRule : Rule
     public override IReadOnlyList<string> Needs { get; } = [DataKeys.Allergies];
     public override IReadOnlyList<ClinicalSource> Sources { get; } = [ClinicalSources.OralLabelContraindications];
 
-    public override IEnumerable<Finding> Evaluate(RuleContext ctx)
+    public override void Evaluate(RuleContext ctx, List<Finding> findings)
     {
         var matches = NaltrexoneAllergies.ToRelatedAntagonists(ctx);
-        if (matches.Count == 0) yield break;
+        if (matches.Count == 0) return;
         foreach (var ntx in ctx.NaltrexoneTriggers)
-            yield return Found(Indicators.Info,
+            findings.Add(Found(Indicators.Info,
                 $"Allergy to {Text.Clip(matches[0].Substance, 40)}: cross-sensitivity with naltrexone is not known",
                 [$"Draft order: {ntx.Label} ({ntx.Reference})", .. matches.Select(m => $"Allergy: {m.Describe()}")],
                 ["Review the reaction history before starting naltrexone.",
-                 "If the allergy was recorded against a combination product (e.g. buprenorphine/naloxone), check which ingredient caused it."]);
+                 "If the allergy was recorded against a combination product (e.g. buprenorphine/naloxone), check which ingredient caused it."]));
     }
 }

@@ -21,12 +21,12 @@ public sealed class R31UnclassifiedMedicationRule : Rule
     public override IReadOnlyList<ClinicalSource> Sources { get; } = [ClinicalSources.CdsHooksSpec];
     public override bool IsTriggered(TriggerContext context) => context.Triggers.Any(d => d.Class.By == ClassifiedBy.Unclassified);
 
-    public override IEnumerable<Finding> Evaluate(RuleContext ctx)
+    public override void Evaluate(RuleContext ctx, List<Finding> findings)
     {
         foreach (var d in ctx.Data.TriggerDrafts.Where(d => d.Class.By == ClassifiedBy.Unclassified))
-            yield return Found(Indicators.Info,
+            findings.Add(Found(Indicators.Info,
                 $"Could not classify '{Text.Clip(d.Label, 50)}': naltrexone safety checks were not run for it",
                 [$"Draft order: {d.Label} ({d.Reference}) — no RxNorm/ATC code and no recognised ingredient name."],
-                ["Re-enter the order from the coded formulary so that opioid and naltrexone checks can run."]);
+                ["Re-enter the order from the coded formulary so that opioid and naltrexone checks can run."]));
     }
 }

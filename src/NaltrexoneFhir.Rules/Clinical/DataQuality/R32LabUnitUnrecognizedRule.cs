@@ -21,15 +21,15 @@ public sealed class R32LabUnitUnrecognizedRule : Rule
     public override IReadOnlyList<string> Needs { get; } = [DataKeys.LiverLabs, DataKeys.RenalLabs];
     public override IReadOnlyList<ClinicalSource> Sources { get; } = [ClinicalSources.LiverTox, ClinicalSources.EgfrCategories];
 
-    public override IEnumerable<Finding> Evaluate(RuleContext ctx)
+    public override void Evaluate(RuleContext ctx, List<Finding> findings)
     {
         var unreadable = ctx.Memo(LiverLabAssessment.Of).Unreadable.Concat(ctx.Memo(RenalFunction.Of).Unreadable).ToList();
-        if (unreadable.Count == 0) yield break;
+        if (unreadable.Count == 0) return;
         var first = unreadable[0];
-        yield return Found(Indicators.Info,
+        findings.Add(Found(Indicators.Info,
             $"{Name(first.Analyte)} result in unit '{Text.Clip(first.Unit ?? "none", 20)}' ({Text.Date(first.When)}) could not be interpreted; not used",
             unreadable.Select(u => $"{u.Observation.Code.Label("lab")}: {u.Observation.ValueQuantity?.Value} '{u.Unit ?? "no unit"}' on {Text.Date(u.When)} (Observation/{u.Observation.Id})").ToList(),
-            ["Check this result manually; it was not used in the liver or kidney checks."]);
+            ["Check this result manually; it was not used in the liver or kidney checks."]));
     }
 
     private static string Name(Analyte a) => a switch { Analyte.Egfr => "eGFR", Analyte.Bilirubin => "Bilirubin", _ => a.ToString().ToUpperInvariant() };

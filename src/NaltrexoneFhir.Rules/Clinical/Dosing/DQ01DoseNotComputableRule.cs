@@ -21,18 +21,18 @@ public sealed class DQ01DoseNotComputableRule : Rule
     public override IReadOnlyList<string> Needs { get; } = [];
     public override IReadOnlyList<ClinicalSource> Sources { get; } = [ClinicalSources.OralLabel, ClinicalSources.VivitrolHighlights];
 
-    public override IEnumerable<Finding> Evaluate(RuleContext ctx)
+    public override void Evaluate(RuleContext ctx, List<Finding> findings)
     {
         foreach (var draft in ctx.NaltrexoneTriggers)
         {
             var dose = DraftDoses.Of(ctx).For(draft);
             if (dose.Status != DoseStatus.NotComputable) continue;
-            yield return Found(Indicators.Info,
+            findings.Add(Found(Indicators.Info,
                 $"Could not compute the {Text.Short(draft.Label, 30)} dose from its dosage instruction: dose checks were not run",
                 [$"Draft order: {draft.Label} ({draft.Reference})", $"Why: {dose.Problem}.",
                  .. (draft.Request.DosageInstruction ?? []).Where(d => !string.IsNullOrWhiteSpace(d.Text)).Select(d => $"Dosage text: '{d.Text}'")],
                 ["Check the dose against the label: oral 50 mg a day (OUD: start 25 mg); extended-release 380 mg every 4 weeks; naltrexone/bupropion up to 2 tablets twice daily.",
-                 "Enter the dose as a structured amount in mg (or tablets) with a frequency so the checks can run."]);
+                 "Enter the dose as a structured amount in mg (or tablets) with a frequency so the checks can run."]));
         }
     }
 }

@@ -26,7 +26,7 @@ public sealed class R16DoseAboveRecommendedRule : Rule
     public override bool IsTriggered(TriggerContext context) =>
         context.Triggers.Any(d => d.Class.Has(MedicationKind.NaltrexoneOral) || d.Class.Has(MedicationKind.NaltrexoneBupropion));
 
-    public override IEnumerable<Finding> Evaluate(RuleContext ctx)
+    public override void Evaluate(RuleContext ctx, List<Finding> findings)
     {
         var doses = DraftDoses.Of(ctx);
         foreach (var draft in ctx.NaltrexoneTriggers)
@@ -50,14 +50,14 @@ public sealed class R16DoseAboveRecommendedRule : Rule
 
             if (product == DoseProduct.NaltrexoneBupropion)
             {
-                yield return Found(Indicators.Warning,
+                findings.Add(Found(Indicators.Warning,
                     $"Naltrexone/bupropion gives {upTo}{Text.Num(dose.MaxDailyMg)} mg naltrexone a day, above the 2 tablets twice daily maintenance dose",
                     evidence,
                     ["Do not exceed 2 tablets twice daily (32 mg naltrexone / 360 mg bupropion a day); bupropion's seizure risk rises with dose."],
-                    [ContraveMaintenance(draft)], weight: 2, sources: [ClinicalSources.Contrave]);
+                    [ContraveMaintenance(draft)], weight: 2, sources: [ClinicalSources.Contrave]));
                 continue;
             }
-            yield return Found(Indicators.Warning,
+            findings.Add(Found(Indicators.Warning,
                 $"Naltrexone {upTo}{Text.Num(dose.MaxDailyMg)} mg/day on average (>{Text.Num(max)} mg/day): hepatocellular injury is more likely",
                 evidence,
                 [$"Reduce to {Text.Num(max)} mg a day, or use a label schedule such as 100 mg every other day.",
@@ -68,7 +68,7 @@ public sealed class R16DoseAboveRecommendedRule : Rule
                  DosageEdits.Update(draft, $"Change to {Text.Num(2 * max)} mg every other day",
                      $"Update the naltrexone order to {Text.Num(2 * max)} mg by mouth every other day (label schedule; check the dispense quantity).",
                      [new DosageEdits.Line(2 * max, "mg", 1, 2, "d", $"{Text.Num(2 * max)} mg by mouth every other day")], recommended: false)],
-                weight: 2, sources: [ClinicalSources.OralLabel, ClinicalSources.DosingSchedules]);
+                weight: 2, sources: [ClinicalSources.OralLabel, ClinicalSources.DosingSchedules]));
         }
     }
 

@@ -23,7 +23,7 @@ public sealed class R17ExtendedReleaseDoseRule : Rule
     public override IReadOnlyList<ClinicalSource> Sources { get; } = [ClinicalSources.VivitrolHighlights, ClinicalSources.VivitrolDosing];
     public override bool IsTriggered(TriggerContext context) => context.Triggers.Any(d => d.Class.Has(MedicationKind.NaltrexoneExtendedRelease));
 
-    public override IEnumerable<Finding> Evaluate(RuleContext ctx)
+    public override void Evaluate(RuleContext ctx, List<Finding> findings)
     {
         var o = ctx.Options;
         foreach (var draft in ctx.NaltrexoneTriggers.Where(d => d.Class.Has(MedicationKind.NaltrexoneExtendedRelease)))
@@ -38,7 +38,7 @@ public sealed class R17ExtendedReleaseDoseRule : Rule
             var problems = new List<string>();
             if (wrongDose) problems.Add($"{DoseCalculator.Mg(new Bounds(dose.MinSingleMg, dose.MaxSingleMg))} per injection");
             if (tooOften) problems.Add($"every {Text.Num(interval!.Value)} days");
-            yield return Found(Indicators.Warning,
+            findings.Add(Found(Indicators.Warning,
                 $"Extended-release naltrexone ordered as {string.Join(", ", problems)}: the label dose is {Text.Num(o.ExtendedReleaseDoseMg)} mg every 4 weeks",
                 [$"Draft order: {draft.Label} ({draft.Reference})", $"Dose: {dose.Describe()}",
                  $"Label: {Text.Num(o.ExtendedReleaseDoseMg)} mg by deep intramuscular gluteal injection every 4 weeks or once a month; one strength only."],
@@ -46,7 +46,7 @@ public sealed class R17ExtendedReleaseDoseRule : Rule
                 [DosageEdits.Update(draft, $"Change to {Text.Num(o.ExtendedReleaseDoseMg)} mg every 4 weeks",
                     $"Update the order to {Text.Num(o.ExtendedReleaseDoseMg)} mg intramuscular injection every 4 weeks.",
                     [new DosageEdits.Line(o.ExtendedReleaseDoseMg, "mg", 1, 4, "wk", $"{Text.Num(o.ExtendedReleaseDoseMg)} mg by deep intramuscular gluteal injection every 4 weeks, alternating buttocks")])],
-                weight: 1);
+                weight: 1));
         }
     }
 }

@@ -27,7 +27,7 @@ public sealed class R30OffLabelIndicationRule : Rule
     public override IReadOnlyList<ClinicalSource> Sources { get; } =
         [ClinicalSources.LowDoseNaltrexone, ClinicalSources.LowDoseNaltrexoneAafp, ClinicalSources.CompulsiveSexualBehaviour, ClinicalSources.SelfInjury, ClinicalSources.CholestaticPruritus];
 
-    public override IEnumerable<Finding> Evaluate(RuleContext ctx)
+    public override void Evaluate(RuleContext ctx, List<Finding> findings)
     {
         var ldnSet = ctx.ValueSet(ValueSetUrls.LdnIndications);
         foreach (var draft in ctx.NaltrexoneTriggers)
@@ -53,12 +53,12 @@ public sealed class R30OffLabelIndicationRule : Rule
             if (offLabel.Count == 0) continue;
 
             var first = offLabel[0];
-            yield return Found(Indicators.Info,
+            findings.Add(Found(Indicators.Info,
                 $"Naltrexone for {Text.Clip(first.Kind == IndicationKind.LowDoseNaltrexone ? first.Label : first.Name, 45)} is off-label; evidence is limited",
                 [$"Draft order: {draft.Label} ({draft.Reference})", .. evidence, .. offLabel.Select(i => Evidence(i.Kind)).Distinct()],
                 ["Document the rationale for off-label use and the patient's informed consent.",
                  "On-label uses: alcohol dependence and opioid blockade (oral, extended-release); chronic weight management (naltrexone/bupropion)."],
-                sources: offLabel.Select(i => SourceOf(i.Kind)).Distinct().ToList());
+                sources: offLabel.Select(i => SourceOf(i.Kind)).Distinct().ToList()));
         }
     }
 

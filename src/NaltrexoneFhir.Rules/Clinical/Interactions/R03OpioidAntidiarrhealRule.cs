@@ -24,23 +24,23 @@ public sealed class R03OpioidAntidiarrhealRule : Rule
     public override bool IsTriggered(TriggerContext context) =>
         context.HasNaltrexoneTrigger || context.Triggers.Any(d => d.Class.Has(MedicationKind.OpioidAntidiarrheal));
 
-    public override IEnumerable<Finding> Evaluate(RuleContext ctx)
+    public override void Evaluate(RuleContext ctx, List<Finding> findings)
     {
         var antidiarrheals = ExposureQueries.ActiveOfKind(ctx, MedicationKind.OpioidAntidiarrheal);
         if (ctx.NaltrexoneTriggers.Any() && antidiarrheals.Count > 0)
         {
             foreach (var ntx in ctx.NaltrexoneTriggers)
-                yield return Finding(ntx.Label, ntx.Reference, Text.Named(ctx, ValueSetUrls.OpioidAntidiarrheals, antidiarrheals[0].Label),
+                findings.Add(Finding(ntx.Label, ntx.Reference, Text.Named(ctx, ValueSetUrls.OpioidAntidiarrheals, antidiarrheals[0].Label),
                     [$"Draft order: {ntx.Label} ({ntx.Reference})", .. antidiarrheals.Select(a => $"Antidiarrheal: {a.Label} — {a.Description} ({a.Reference})")],
-                    [], antidiarrheals.Concat([new Exposure(ntx.Label, ntx.Reference, "", ntx.Class, true)]));
-            yield break;
+                    [], antidiarrheals.Concat([new Exposure(ntx.Label, ntx.Reference, "", ntx.Class, true)])));
+            return;
         }
         var ntxActive = ExposureQueries.ActiveNaltrexone(ctx);
-        if (ntxActive.Count == 0) yield break;
+        if (ntxActive.Count == 0) return;
         foreach (var draft in ctx.Data.TriggerDrafts.Where(d => d.Class.Has(MedicationKind.OpioidAntidiarrheal)))
-            yield return Finding(ntxActive[0].Label, draft.Reference, Text.Named(ctx, ValueSetUrls.OpioidAntidiarrheals, draft.Label),
+            findings.Add(Finding(ntxActive[0].Label, draft.Reference, Text.Named(ctx, ValueSetUrls.OpioidAntidiarrheals, draft.Label),
                 [$"Draft order: {draft.Label} ({draft.Reference})", .. ntxActive.Select(n => $"Naltrexone: {n.Label} — {n.Description} ({n.Reference})")],
-                [Orders.RemoveDraft(draft)], ntxActive.Append(new Exposure(draft.Label, draft.Reference, "", draft.Class, true)));
+                [Orders.RemoveDraft(draft)], ntxActive.Append(new Exposure(draft.Label, draft.Reference, "", draft.Class, true))));
     }
 
     private Finding Finding(string ntxLabel, string reference, string antidiarrheal, IReadOnlyList<string> evidence, IReadOnlyList<SuggestionSpec> suggestions, IEnumerable<Exposure> all) =>

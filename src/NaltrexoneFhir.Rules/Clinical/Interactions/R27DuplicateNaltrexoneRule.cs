@@ -23,7 +23,7 @@ public sealed class R27DuplicateNaltrexoneRule : Rule
     public override IReadOnlyList<string> Needs { get; } = [DataKeys.MedicationRequests, DataKeys.MedicationStatements];
     public override IReadOnlyList<ClinicalSource> Sources { get; } = [ClinicalSources.OralLabel, ClinicalSources.VivitrolHighlights];
 
-    public override IEnumerable<Finding> Evaluate(RuleContext ctx)
+    public override void Evaluate(RuleContext ctx, List<Finding> findings)
     {
         foreach (var draft in ctx.NaltrexoneTriggers)
         {
@@ -44,13 +44,13 @@ public sealed class R27DuplicateNaltrexoneRule : Rule
                 .Select(d => new Exposure(d.Label, d.Reference, "another draft order in this session", d.Class, true)));
             if (others.Count == 0) continue;
             var first = others[0];
-            yield return Found(Indicators.Warning,
+            findings.Add(Found(Indicators.Warning,
                 $"Duplicate naltrexone: {Text.Clip(first.Label, 50)} is already {(first.IsDraft ? "ordered in this session" : "active")}; stop one product",
                 [$"Draft order: {draft.Label} ({draft.Reference})", .. others.Select(o => $"Also naltrexone: {o.Label} — {o.Description} ({o.Reference})")],
                 ["Use one naltrexone product: stop the other, or remove this order.",
                  .. draftIsXr && others.Any(o => o.Class.Has(MedicationKind.NaltrexoneExtendedRelease)) ? [$"Extended-release naltrexone is given every 4 weeks; the next injection is not yet due."] : Array.Empty<string>()],
                 [Orders.RemoveDraft(draft, recommended: true)],
-                others.Concat([new Exposure(draft.Label, draft.Reference, "", draft.Class, true)]).Where(e => e.Class.FromText).Select(e => Text.ClassifiedNote(e.Class)).Distinct().ToList());
+                others.Concat([new Exposure(draft.Label, draft.Reference, "", draft.Class, true)]).Where(e => e.Class.FromText).Select(e => Text.ClassifiedNote(e.Class)).Distinct().ToList()));
         }
     }
 }

@@ -24,24 +24,24 @@ public sealed class R28SeizureThresholdRule : Rule
     public override bool IsTriggered(TriggerContext context) =>
         context.Triggers.Any(d => d.Class.Has(MedicationKind.NaltrexoneBupropion) || d.Class.Has(MedicationKind.SeizureThresholdLowering));
 
-    public override IEnumerable<Finding> Evaluate(RuleContext ctx)
+    public override void Evaluate(RuleContext ctx, List<Finding> findings)
     {
         var lowering = ExposureQueries.ActiveOfKind(ctx, MedicationKind.SeizureThresholdLowering);
         var contraveDrafts = ctx.Data.TriggerDrafts.Where(d => d.Class.Has(MedicationKind.NaltrexoneBupropion)).ToList();
         if (contraveDrafts.Count > 0 && lowering.Count > 0)
         {
             foreach (var draft in contraveDrafts)
-                yield return Make(draft.Label, Text.Named(ctx, ValueSetUrls.SeizureThresholdLowering, lowering[0].Label),
+                findings.Add(Make(draft.Label, Text.Named(ctx, ValueSetUrls.SeizureThresholdLowering, lowering[0].Label),
                     [$"Draft order: {draft.Label} ({draft.Reference})", .. lowering.Select(l => $"Seizure-threshold-lowering drug: {l.Label} — {l.Description} ({l.Reference})")],
-                    [Orders.RemoveDraft(draft)], lowering.Select(l => l.Class).Append(draft.Class));
-            yield break;
+                    [Orders.RemoveDraft(draft)], lowering.Select(l => l.Class).Append(draft.Class)));
+            return;
         }
         var contrave = ExposureQueries.ActiveOfKind(ctx, MedicationKind.NaltrexoneBupropion, includeDrafts: false);
-        if (contrave.Count == 0) yield break;
+        if (contrave.Count == 0) return;
         foreach (var draft in ctx.Data.TriggerDrafts.Where(d => d.Class.Has(MedicationKind.SeizureThresholdLowering)))
-            yield return Make(contrave[0].Label, Text.Named(ctx, ValueSetUrls.SeizureThresholdLowering, draft.Label),
+            findings.Add(Make(contrave[0].Label, Text.Named(ctx, ValueSetUrls.SeizureThresholdLowering, draft.Label),
                 [$"Draft order: {draft.Label} ({draft.Reference})", .. contrave.Select(c => $"Naltrexone/bupropion: {c.Label} — {c.Description} ({c.Reference})")],
-                [Orders.RemoveDraft(draft)], contrave.Select(c => c.Class).Append(draft.Class));
+                [Orders.RemoveDraft(draft)], contrave.Select(c => c.Class).Append(draft.Class)));
     }
 
     private Finding Make(string contrave, string other, IReadOnlyList<string> evidence, IReadOnlyList<SuggestionSpec> suggestions, IEnumerable<MedicationClassification> classes) =>

@@ -24,24 +24,24 @@ public sealed class R28bHepatotoxicComedicationRule : Rule
     public override bool IsTriggered(TriggerContext context) =>
         context.HasNaltrexoneTrigger || context.Triggers.Any(d => d.Class.Has(MedicationKind.Hepatotoxic));
 
-    public override IEnumerable<Finding> Evaluate(RuleContext ctx)
+    public override void Evaluate(RuleContext ctx, List<Finding> findings)
     {
         var hepatotoxic = ExposureQueries.ActiveOfKind(ctx, MedicationKind.Hepatotoxic);
         if (ctx.NaltrexoneTriggers.Any())
         {
-            if (hepatotoxic.Count == 0) yield break;
+            if (hepatotoxic.Count == 0) return;
             foreach (var ntx in ctx.NaltrexoneTriggers)
-                yield return Make(ctx, ntx.Label, Text.Named(ctx, ValueSetUrls.HepatotoxicComedications, hepatotoxic[0].Label),
+                findings.Add(Make(ctx, ntx.Label, Text.Named(ctx, ValueSetUrls.HepatotoxicComedications, hepatotoxic[0].Label),
                     [$"Draft order: {ntx.Label} ({ntx.Reference})", .. hepatotoxic.Select(h => $"Hepatotoxic co-medication: {h.Label} — {h.Description} ({h.Reference})")],
-                    hepatotoxic.Select(h => h.Class).Append(ntx.Class));
-            yield break;
+                    hepatotoxic.Select(h => h.Class).Append(ntx.Class)));
+            return;
         }
         var ntxActive = ExposureQueries.ActiveNaltrexone(ctx, includeDrafts: false);
-        if (ntxActive.Count == 0) yield break;
+        if (ntxActive.Count == 0) return;
         foreach (var draft in ctx.Data.TriggerDrafts.Where(d => d.Class.Has(MedicationKind.Hepatotoxic)))
-            yield return Make(ctx, ntxActive[0].Label, Text.Named(ctx, ValueSetUrls.HepatotoxicComedications, draft.Label),
+            findings.Add(Make(ctx, ntxActive[0].Label, Text.Named(ctx, ValueSetUrls.HepatotoxicComedications, draft.Label),
                 [$"Draft order: {draft.Label} ({draft.Reference})", .. ntxActive.Select(n => $"Naltrexone: {n.Label} — {n.Description} ({n.Reference})")],
-                ntxActive.Select(n => n.Class).Append(draft.Class));
+                ntxActive.Select(n => n.Class).Append(draft.Class)));
     }
 
     private Finding Make(RuleContext ctx, string ntx, string other, IReadOnlyList<string> evidence, IEnumerable<MedicationClassification> classes) =>

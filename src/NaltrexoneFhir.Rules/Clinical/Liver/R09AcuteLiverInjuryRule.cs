@@ -21,16 +21,16 @@ public sealed class R09AcuteLiverInjuryRule : Rule
     public override IReadOnlyList<string> Needs { get; } = [DataKeys.Conditions];
     public override IReadOnlyList<ClinicalSource> Sources { get; } = [ClinicalSources.LegacyOralLabel, ClinicalSources.VivitrolWarnings, ClinicalSources.LiverTox];
 
-    public override IEnumerable<Finding> Evaluate(RuleContext ctx)
+    public override void Evaluate(RuleContext ctx, List<Finding> findings)
     {
         var matches = ConditionQueries.Active(ctx, ValueSetUrls.LiverAcuteInjury);
-        if (matches.Count == 0) yield break;
+        if (matches.Count == 0) return;
         foreach (var ntx in ctx.NaltrexoneTriggers)
-            yield return Found(Indicators.Critical,
+            findings.Add(Found(Indicators.Critical,
                 $"{Text.Clip(matches[0].Condition.Code.Label("Acute liver disease"), 50)} on record: naltrexone is generally avoided in acute liver injury",
                 [$"Draft order: {ntx.Label} ({ntx.Reference})", .. matches.Select(m => m.Describe())],
                 ["Do not start naltrexone; review liver status and discuss alternatives.",
                  "Acute hepatitis/liver failure was a contraindication in the pre-2013 label; the current label warns of hepatotoxicity and says to stop naltrexone if acute hepatitis develops."],
-                [Orders.RemoveDraft(ntx, recommended: true)], weight: 8);
+                [Orders.RemoveDraft(ntx, recommended: true)], weight: 8));
     }
 }

@@ -20,15 +20,15 @@ public sealed class R10DecompensatedCirrhosisRule : Rule
     public override IReadOnlyList<string> Needs { get; } = [DataKeys.Conditions];
     public override IReadOnlyList<ClinicalSource> Sources { get; } = [ClinicalSources.LiverCohort, ClinicalSources.LiverTox];
 
-    public override IEnumerable<Finding> Evaluate(RuleContext ctx)
+    public override void Evaluate(RuleContext ctx, List<Finding> findings)
     {
         var matches = ConditionQueries.Active(ctx, ValueSetUrls.CirrhosisDecompensated);
-        if (matches.Count == 0) yield break;
+        if (matches.Count == 0) return;
         foreach (var ntx in ctx.NaltrexoneTriggers)
-            yield return Found(Indicators.Critical,
+            findings.Add(Found(Indicators.Critical,
                 $"Decompensated cirrhosis on record ({Text.Date(matches[0].Condition.OnsetDateTime ?? matches[0].Condition.RecordedDate)}): naltrexone safety not established",
                 [$"Draft order: {ntx.Label} ({ntx.Reference})", .. matches.Select(m => m.Describe())],
                 ["Ask for a hepatology review before any naltrexone.", "For alcohol use disorder consider acamprosate or baclofen."],
-                [Orders.RemoveDraft(ntx, recommended: true)], weight: 7);
+                [Orders.RemoveDraft(ntx, recommended: true)], weight: 7));
     }
 }

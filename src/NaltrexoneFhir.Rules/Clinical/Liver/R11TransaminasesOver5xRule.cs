@@ -20,17 +20,17 @@ public sealed class R11TransaminasesOver5xRule : Rule
     public override IReadOnlyList<string> Needs { get; } = [DataKeys.LiverLabs];
     public override IReadOnlyList<ClinicalSource> Sources { get; } = [ClinicalSources.Combine, ClinicalSources.LiverTox];
 
-    public override IEnumerable<Finding> Evaluate(RuleContext ctx)
+    public override void Evaluate(RuleContext ctx, List<Finding> findings)
     {
         var labs = ctx.Memo(LiverLabAssessment.Of);
         var worst = labs.WorstTransaminase;
-        if (worst is null || worst.Ratio <= ctx.Options.TransaminaseCriticalMultiple) yield break;
+        if (worst is null || worst.Ratio <= ctx.Options.TransaminaseCriticalMultiple) return;
         foreach (var ntx in ctx.NaltrexoneTriggers)
-            yield return Found(Indicators.Critical,
+            findings.Add(Found(Indicators.Critical,
                 $"{worst.Name} {Text.Num(worst.Value)} {worst.Unit} ({Text.Ratio(worst.Ratio)} ULN) on {Text.Date(worst.When)}: high risk if naltrexone is started",
                 [$"Draft order: {ntx.Label} ({ntx.Reference})", .. labs.Transaminases.Select(r => r.Describe())],
                 ["Hold naltrexone.", "Repeat the hepatic function panel and work up the cause of the elevation."],
                 [Orders.RemoveDraft(ntx, recommended: true), Orders.OrderHepaticPanel(ctx, $"Repeat liver tests: {worst.Name} {Text.Ratio(worst.Ratio)} ULN")],
-                weight: 6);
+                weight: 6));
     }
 }

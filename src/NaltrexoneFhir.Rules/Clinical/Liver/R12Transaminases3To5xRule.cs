@@ -18,17 +18,17 @@ public sealed class R12Transaminases3To5xRule : Rule
     public override IReadOnlyList<string> Needs { get; } = [DataKeys.LiverLabs];
     public override IReadOnlyList<ClinicalSource> Sources { get; } = [ClinicalSources.LiverTox, ClinicalSources.VivitrolWarnings];
 
-    public override IEnumerable<Finding> Evaluate(RuleContext ctx)
+    public override void Evaluate(RuleContext ctx, List<Finding> findings)
     {
         var labs = ctx.Memo(LiverLabAssessment.Of);
         var worst = labs.WorstTransaminase;
         var o = ctx.Options;
-        if (worst is null || worst.Ratio <= o.TransaminaseWarningMultiple || worst.Ratio > o.TransaminaseCriticalMultiple) yield break;
+        if (worst is null || worst.Ratio <= o.TransaminaseWarningMultiple || worst.Ratio > o.TransaminaseCriticalMultiple) return;
         foreach (var ntx in ctx.NaltrexoneTriggers)
-            yield return Found(Indicators.Warning,
+            findings.Add(Found(Indicators.Warning,
                 $"{worst.Name} {Text.Num(worst.Value)} {worst.Unit} ({Text.Ratio(worst.Ratio)} ULN) on {Text.Date(worst.When)}: weigh benefit, monitor liver tests",
                 [$"Draft order: {ntx.Label} ({ntx.Reference})", .. labs.Transaminases.Select(r => r.Describe())],
                 ["Weigh the benefit against the risk of liver injury.", "Repeat liver tests within 2–4 weeks after starting; stop naltrexone if symptoms or signs of hepatitis appear."],
-                [Orders.OrderHepaticPanel(ctx, $"Monitor liver tests: {worst.Name} {Text.Ratio(worst.Ratio)} ULN")], weight: 3);
+                [Orders.OrderHepaticPanel(ctx, $"Monitor liver tests: {worst.Name} {Text.Ratio(worst.Ratio)} ULN")], weight: 3));
     }
 }

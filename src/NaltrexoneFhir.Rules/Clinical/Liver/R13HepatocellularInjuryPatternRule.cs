@@ -19,18 +19,18 @@ public sealed class R13HepatocellularInjuryPatternRule : Rule
     public override IReadOnlyList<string> Needs { get; } = [DataKeys.LiverLabs];
     public override IReadOnlyList<ClinicalSource> Sources { get; } = [ClinicalSources.LiverTox];
 
-    public override IEnumerable<Finding> Evaluate(RuleContext ctx)
+    public override void Evaluate(RuleContext ctx, List<Finding> findings)
     {
         var labs = ctx.Memo(LiverLabAssessment.Of);
         var worst = labs.WorstTransaminase;
         var bili = labs.Bilirubin;
         var o = ctx.Options;
-        if (worst is null || bili is null || worst.Ratio <= o.TransaminaseWarningMultiple || bili.Ratio <= o.BilirubinMultiple) yield break;
+        if (worst is null || bili is null || worst.Ratio <= o.TransaminaseWarningMultiple || bili.Ratio <= o.BilirubinMultiple) return;
         foreach (var ntx in ctx.NaltrexoneTriggers)
-            yield return Found(Indicators.Critical,
+            findings.Add(Found(Indicators.Critical,
                 $"{worst.Name} {Text.Ratio(worst.Ratio)} and bilirubin {Text.Ratio(bili.Ratio)} ULN ({Text.Date(bili.When)}): suggests liver injury; do not start",
                 [$"Draft order: {ntx.Label} ({ntx.Reference})", .. labs.Transaminases.Select(r => r.Describe()), bili.Describe()],
                 ["Urgent liver evaluation before any naltrexone."],
-                [Orders.RemoveDraft(ntx, recommended: true)], weight: 7);
+                [Orders.RemoveDraft(ntx, recommended: true)], weight: 7));
     }
 }

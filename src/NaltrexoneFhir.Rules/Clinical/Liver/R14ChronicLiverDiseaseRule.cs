@@ -20,18 +20,18 @@ public sealed class R14ChronicLiverDiseaseRule : Rule
     public override IReadOnlyList<string> Needs { get; } = [DataKeys.Conditions];
     public override IReadOnlyList<ClinicalSource> Sources { get; } = [ClinicalSources.LiverCohort];
 
-    public override IEnumerable<Finding> Evaluate(RuleContext ctx)
+    public override void Evaluate(RuleContext ctx, List<Finding> findings)
     {
         var severe = ConditionQueries.Active(ctx, ValueSetUrls.LiverAcuteInjury)
             .Concat(ConditionQueries.Active(ctx, ValueSetUrls.CirrhosisDecompensated))
             .Select(m => m.Condition).ToHashSet();
         var matches = ConditionQueries.Active(ctx, ValueSetUrls.LiverChronic).Where(m => !severe.Contains(m.Condition)).ToList();
-        if (matches.Count == 0) yield break;
+        if (matches.Count == 0) return;
         foreach (var ntx in ctx.NaltrexoneTriggers)
-            yield return Found(Indicators.Info,
+            findings.Add(Found(Indicators.Info,
                 $"{Text.Clip(matches[0].Condition.Code.Label("Chronic liver disease"), 50)} on record: naltrexone usually tolerated; monitor liver tests",
                 [$"Draft order: {ntx.Label} ({ntx.Reference})", .. matches.Select(m => m.Describe())],
                 ["Check baseline liver tests, then every 1–3 months."],
-                [Orders.OrderHepaticPanel(ctx, "Baseline liver tests in chronic liver disease")]);
+                [Orders.OrderHepaticPanel(ctx, "Baseline liver tests in chronic liver disease")]));
     }
 }

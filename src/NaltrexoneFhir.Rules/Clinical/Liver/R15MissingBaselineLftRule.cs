@@ -20,19 +20,19 @@ public sealed class R15MissingBaselineLftRule : Rule
     public override IReadOnlyList<string> Needs { get; } = [DataKeys.LiverLabs];
     public override IReadOnlyList<ClinicalSource> Sources { get; } = [ClinicalSources.VivitrolWarnings, ClinicalSources.LiverTox];
 
-    public override IEnumerable<Finding> Evaluate(RuleContext ctx)
+    public override void Evaluate(RuleContext ctx, List<Finding> findings)
     {
         var labs = ctx.Memo(LiverLabAssessment.Of);
-        if (labs.HasRecentLiverTest) yield break;
+        if (labs.HasRecentLiverTest) return;
         var days = ctx.Options.LiverTestLookbackDays;
         var last = labs.LastLiverTest;
         var lastText = last?.When() is { } w ? $"last liver test {Text.Date(w)}" : "none on file";
         foreach (var ntx in ctx.NaltrexoneTriggers)
-            yield return Found(Indicators.Warning,
+            findings.Add(Found(Indicators.Warning,
                 $"No ALT/AST in the past {days} days ({lastText}) before starting naltrexone",
                 [$"Draft order: {ntx.Label} ({ntx.Reference})",
                  last is null ? "No ALT, AST or hepatic panel result on file." : $"Most recent liver test: {last.Code.Label("liver test")} on {Text.Date(last.When())} (Observation/{last.Id})"],
                 ["Order a hepatic function panel (LOINC 24325-3) as a baseline.", "For alcohol use disorder at standard dose, waiting for the result need not delay the start."],
-                [Orders.OrderHepaticPanel(ctx, "Baseline liver tests before naltrexone")]);
+                [Orders.OrderHepaticPanel(ctx, "Baseline liver tests before naltrexone")]));
     }
 }

@@ -21,14 +21,14 @@ public sealed class R22SuicidalIdeationRule : Rule
     public override IReadOnlyList<string> Needs { get; } = [DataKeys.Conditions];
     public override IReadOnlyList<ClinicalSource> Sources { get; } = [ClinicalSources.VivitrolBriefSummaryDepression, ClinicalSources.Contrave];
 
-    public override IEnumerable<Finding> Evaluate(RuleContext ctx)
+    public override void Evaluate(RuleContext ctx, List<Finding> findings)
     {
         var matches = ConditionQueries.Active(ctx, ValueSetUrls.SuicidalIdeation);
-        if (matches.Count == 0) yield break;
+        if (matches.Count == 0) return;
         foreach (var ntx in ctx.NaltrexoneTriggers)
         {
             var contrave = ntx.Class.Has(MedicationKind.NaltrexoneBupropion);
-            yield return Found(contrave ? Indicators.Critical : Indicators.Warning,
+            findings.Add(Found(contrave ? Indicators.Critical : Indicators.Warning,
                 contrave
                     ? "Suicidal ideation on record: naltrexone/bupropion has a boxed warning for suicidal thoughts and behaviours"
                     : "Suicidal ideation on record: monitor closely for depression and suicidal thoughts on naltrexone",
@@ -36,7 +36,7 @@ public sealed class R22SuicidalIdeationRule : Rule
                 ["Arrange a mental-health follow-up before or soon after starting; ask family or caregivers to report mood changes or suicidal thoughts.",
                  .. contrave ? ["Bupropion (in naltrexone/bupropion) carries a boxed warning for suicidal thoughts and behaviours: weigh an alternative."] : Array.Empty<string>()],
                 contrave ? [Orders.RemoveDraft(ntx)] : null, weight: 2,
-                sources: contrave ? [ClinicalSources.Contrave, ClinicalSources.VivitrolBriefSummaryDepression] : [ClinicalSources.VivitrolBriefSummaryDepression]);
+                sources: contrave ? [ClinicalSources.Contrave, ClinicalSources.VivitrolBriefSummaryDepression] : [ClinicalSources.VivitrolBriefSummaryDepression]));
         }
     }
 }

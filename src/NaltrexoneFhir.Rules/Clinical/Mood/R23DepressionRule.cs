@@ -20,18 +20,18 @@ public sealed class R23DepressionRule : Rule
     public override IReadOnlyList<string> Needs { get; } = [DataKeys.Conditions];
     public override IReadOnlyList<ClinicalSource> Sources { get; } = [ClinicalSources.VivitrolBriefSummaryDepression, ClinicalSources.Contrave];
 
-    public override IEnumerable<Finding> Evaluate(RuleContext ctx)
+    public override void Evaluate(RuleContext ctx, List<Finding> findings)
     {
         var matches = ConditionQueries.Active(ctx, ValueSetUrls.Depression);
-        if (matches.Count == 0) yield break;
+        if (matches.Count == 0) return;
         foreach (var ntx in ctx.NaltrexoneTriggers)
         {
             var contrave = ntx.Class.Has(MedicationKind.NaltrexoneBupropion);
-            yield return Found(contrave ? Indicators.Warning : Indicators.Info,
+            findings.Add(Found(contrave ? Indicators.Warning : Indicators.Info,
                 $"{Text.Clip(matches[0].Condition.Code.Label("Depression"), 45)} on record: monitor mood during {(contrave ? "naltrexone/bupropion" : "naltrexone")} treatment",
                 [$"Draft order: {ntx.Label} ({ntx.Reference})", .. matches.Select(m => $"On record: {m.Describe()}")],
                 ["Follow up on mood and ask about suicidal thoughts during treatment; ask family or caregivers to report changes."],
-                sources: contrave ? [ClinicalSources.Contrave, ClinicalSources.VivitrolBriefSummaryDepression] : [ClinicalSources.VivitrolBriefSummaryDepression]);
+                sources: contrave ? [ClinicalSources.Contrave, ClinicalSources.VivitrolBriefSummaryDepression] : [ClinicalSources.VivitrolBriefSummaryDepression]));
         }
     }
 }

@@ -19,21 +19,21 @@ public sealed class R01OpioidWithNaltrexoneRule : Rule
     public override IReadOnlyList<string> Needs { get; } = [DataKeys.MedicationRequests, DataKeys.MedicationStatements];
     public override IReadOnlyList<ClinicalSource> Sources { get; } = [ClinicalSources.OralLabelContraindications, ClinicalSources.VivitrolHighlights];
 
-    public override IEnumerable<Finding> Evaluate(RuleContext ctx)
+    public override void Evaluate(RuleContext ctx, List<Finding> findings)
     {
         var opioids = ExposureQueries.ActiveOpioids(ctx);
-        if (opioids.Count == 0) yield break;
+        if (opioids.Count == 0) return;
         foreach (var ntx in ctx.NaltrexoneTriggers)
         {
             var first = opioids[0];
             var notes = opioids.Where(o => o.Class.FromText).Select(o => Text.ClassifiedNote(o.Class)).ToList();
             if (ntx.Class.FromText) notes.Add(Text.ClassifiedNote(ntx.Class));
-            yield return Found(Indicators.Critical,
+            findings.Add(Found(Indicators.Critical,
                 $"Naltrexone ordered while on {Text.Clip(first.Label, 50)} ({(first.IsDraft ? "draft" : "active")}): risk of severe precipitated withdrawal",
                 [$"Draft order: {ntx.Label} ({ntx.Reference})", .. opioids.Select(o => $"Opioid: {o.Label} — {o.Description} ({o.Reference})")],
                 ["Do not start naltrexone while the patient takes opioids.",
                  "Stop the opioid and wait out the opioid-free interval (7–10 days short-acting, up to 14 days methadone/buprenorphine), or choose another treatment."],
-                [Orders.RemoveDraft(ntx, recommended: true)], notes, weight: 10);
+                [Orders.RemoveDraft(ntx, recommended: true)], notes, weight: 10));
         }
     }
 }

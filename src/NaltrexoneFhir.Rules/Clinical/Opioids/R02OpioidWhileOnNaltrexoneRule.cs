@@ -20,21 +20,21 @@ public sealed class R02OpioidWhileOnNaltrexoneRule : Rule
     public override IReadOnlyList<ClinicalSource> Sources { get; } = [ClinicalSources.VivitrolInteractions, ClinicalSources.VivitrolWarnings, ClinicalSources.Asam2015];
     public override bool IsTriggered(TriggerContext context) => context.HasOpioidTrigger;
 
-    public override IEnumerable<Finding> Evaluate(RuleContext ctx)
+    public override void Evaluate(RuleContext ctx, List<Finding> findings)
     {
         var ntx = ExposureQueries.ActiveNaltrexone(ctx);
-        if (ntx.Count == 0) yield break;
+        if (ntx.Count == 0) return;
         foreach (var opioid in ctx.OpioidTriggers)
         {
             var first = ntx[0];
             var notes = ntx.Where(n => n.Class.FromText).Select(n => Text.ClassifiedNote(n.Class)).ToList();
             if (opioid.Class.FromText) notes.Add(Text.ClassifiedNote(opioid.Class));
-            yield return Found(Indicators.Critical,
+            findings.Add(Found(Indicators.Critical,
                 $"{Text.Clip(opioid.Label, 45)} ordered while on {Text.Clip(first.Label, 35)}: opioid blocked; overdose risk if dose raised",
                 [$"Draft order: {opioid.Label} ({opioid.Reference})", .. ntx.Select(n => $"Naltrexone: {n.Label} — {n.Description} ({n.Reference})")],
                 ["Use non-opioid or regional analgesia.",
                  "If an opioid is essential, give it only with continuous monitoring in an anaesthesia care setting; do not escalate doses to overcome the blockade."],
-                [Orders.RemoveDraft(opioid, recommended: true)], notes, weight: 9);
+                [Orders.RemoveDraft(opioid, recommended: true)], notes, weight: 9));
         }
     }
 }

@@ -19,22 +19,22 @@ public sealed class R04RecentShortActingOpioidRule : Rule
     public override IReadOnlyList<string> Needs { get; } = [DataKeys.MedicationRequests, DataKeys.MedicationStatements];
     public override IReadOnlyList<ClinicalSource> Sources { get; } = [ClinicalSources.OralLabelDosing, ClinicalSources.VivitrolWarnings];
 
-    public override IEnumerable<Finding> Evaluate(RuleContext ctx)
+    public override void Evaluate(RuleContext ctx, List<Finding> findings)
     {
         var days = ctx.Options.ShortActingOpioidWashoutDays;
         var within = RecentOpioidUse.Within(ctx, longActing: false, days);
-        if (within.Count == 0) yield break;   // the usual case: no sorting set up for nothing
+        if (within.Count == 0) return;   // the usual case: no sorting set up for nothing
         var recent = within.OrderByDescending(m => m.LastUse).ToList();
         foreach (var ntx in ctx.NaltrexoneTriggers)
         {
             var m = recent[0];
-            yield return Found(Indicators.Critical,
+            findings.Add(Found(Indicators.Critical,
                 $"{Text.Clip(m.Label, 50)} used {(m.LastUse is { } l ? Text.DaysAgo(ctx.Now, l) : "recently")} (<{days} d): naltrexone may precipitate withdrawal",
                 [$"Draft order: {ntx.Label} ({ntx.Reference})", .. recent.Select(r => RecentOpioidUse.Describe(ctx, r))],
                 [$"Delay the start until the patient has been opioid-free for 7–{days} days.",
                  "Confirm with a urine opioid screen or a naloxone challenge before the first dose."],
                 [Orders.RemoveDraft(ntx, recommended: true), Orders.OrderUrineDrugScreen(ctx, "Confirm opioid-free status before naltrexone")],
-                recent.Where(r => r.Class.FromText).Select(r => Text.ClassifiedNote(r.Class)).ToList(), weight: 5);
+                recent.Where(r => r.Class.FromText).Select(r => Text.ClassifiedNote(r.Class)).ToList(), weight: 5));
         }
     }
 }

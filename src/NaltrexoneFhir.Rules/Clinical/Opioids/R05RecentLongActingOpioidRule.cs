@@ -20,22 +20,22 @@ public sealed class R05RecentLongActingOpioidRule : Rule
     public override IReadOnlyList<string> Needs { get; } = [DataKeys.MedicationRequests, DataKeys.MedicationStatements];
     public override IReadOnlyList<ClinicalSource> Sources { get; } = [ClinicalSources.VivitrolWarnings];
 
-    public override IEnumerable<Finding> Evaluate(RuleContext ctx)
+    public override void Evaluate(RuleContext ctx, List<Finding> findings)
     {
         var days = ctx.Options.LongActingOpioidWashoutDays;
         var within = RecentOpioidUse.Within(ctx, longActing: true, days);
-        if (within.Count == 0) yield break;   // the usual case: no sorting set up for nothing
+        if (within.Count == 0) return;   // the usual case: no sorting set up for nothing
         var recent = within.OrderByDescending(m => m.LastUse).ToList();
         foreach (var ntx in ctx.NaltrexoneTriggers)
         {
             var m = recent[0];
-            yield return Found(Indicators.Critical,
+            findings.Add(Found(Indicators.Critical,
                 $"{Text.Clip(m.Label, 45)} stopped {(m.LastUse is { } l ? Text.DaysAgo(ctx.Now, l) : "recently")} (<{days} d): high risk of precipitated withdrawal",
                 [$"Draft order: {ntx.Label} ({ntx.Reference})", .. recent.Select(r => RecentOpioidUse.Describe(ctx, r))],
                 [$"Wait at least {days} days after the last dose of methadone, buprenorphine or a long-acting opioid.",
                  "If a faster switch is needed, induce only in a monitored setting where withdrawal can be managed."],
                 [Orders.RemoveDraft(ntx, recommended: true), Orders.OrderUrineDrugScreen(ctx, "Confirm opioid-free status before naltrexone")],
-                recent.Where(r => r.Class.FromText).Select(r => Text.ClassifiedNote(r.Class)).ToList(), weight: 6);
+                recent.Where(r => r.Class.FromText).Select(r => Text.ClassifiedNote(r.Class)).ToList(), weight: 6));
         }
     }
 }

@@ -20,24 +20,24 @@ public sealed class R06PositiveUrineOpioidScreenRule : Rule
     public override IReadOnlyList<string> Needs { get; } = [DataKeys.OpioidScreens];
     public override IReadOnlyList<ClinicalSource> Sources { get; } = [ClinicalSources.OralLabelContraindications];
 
-    public override IEnumerable<Finding> Evaluate(RuleContext ctx)
+    public override void Evaluate(RuleContext ctx, List<Finding> findings)
     {
         var days = ctx.Options.UrineOpioidScreenLookbackDays;
         var positives = UrineScreens.OpioidScreens(ctx)
             .Where(o => o.When() is { } w && ctx.PossiblyWithinDays(w.End, days) && UrineScreens.IsPositive(ctx, o) == true)
             .OrderByDescending(o => o.When()!.Value.End)
             .ToList();
-        if (positives.Count == 0) yield break;
+        if (positives.Count == 0) return;
         foreach (var ntx in ctx.NaltrexoneTriggers)
         {
             var p = positives[0];
-            yield return Found(Indicators.Critical,
+            findings.Add(Found(Indicators.Critical,
                 $"Positive urine {Text.Clip(p.Code.Label("opioid screen"), 40)} on {Text.Date(p.When())}: naltrexone contraindicated until opioid-free",
                 [$"Draft order: {ntx.Label} ({ntx.Reference})",
                  .. positives.Select(o => $"{o.Code.Label("Urine opioid screen")}: positive on {Text.Date(o.When())} (Observation/{o.Id})")],
                 ["Repeat the urine screen after the washout period.", "Consider a naloxone challenge before the first dose."],
                 [Orders.RemoveDraft(ntx, recommended: true), Orders.OrderUrineDrugScreen(ctx, "Repeat urine opioid screen after washout")],
-                weight: 7);
+                weight: 7));
         }
     }
 }

@@ -22,22 +22,22 @@ public sealed class R07OpioidFreeVerificationRule : Rule
     public override IReadOnlyList<string> Needs { get; } = [DataKeys.Conditions, DataKeys.OpioidScreens];
     public override IReadOnlyList<ClinicalSource> Sources { get; } = [ClinicalSources.OralLabel, ClinicalSources.Tip63, ClinicalSources.NaloxoneChallenge];
 
-    public override IEnumerable<Finding> Evaluate(RuleContext ctx)
+    public override void Evaluate(RuleContext ctx, List<Finding> findings)
     {
         var days = ctx.Options.OpioidFreeVerificationDays;
         var (last, recent) = Observations.LatestAndRecent(ctx, UrineScreens.OpioidScreens(ctx), days);
-        if (recent) yield break;
+        if (recent) return;
         foreach (var ntx in ctx.NaltrexoneTriggers)
         {
             var oud = IndicationQueries.OudEvidence(ctx, ntx);
             if (oud.Count == 0) continue;
-            yield return Found(Indicators.Info,
+            findings.Add(Found(Indicators.Info,
                 $"No urine opioid screen in the past {days} days before naltrexone for opioid use disorder ({(last is null ? "none on file" : $"last {Text.Date(last.When())}")})",
                 [$"Draft order: {ntx.Label} ({ntx.Reference})", .. oud,
                  last is null ? "No urine opioid screen on file." : $"Most recent urine opioid screen: {last.Code.Label("urine opioid screen")} on {Text.Date(last.When())} (Observation/{last.Id})"],
                 ["Order a urine drug screen to confirm the patient is opioid-free.",
                  "Consider a naloxone challenge before the first dose (not in a patient with withdrawal signs or opioids in the urine)."],
-                [Orders.OrderUrineDrugScreen(ctx, "Verify opioid-free status before naltrexone for opioid use disorder")]);
+                [Orders.OrderUrineDrugScreen(ctx, "Verify opioid-free status before naltrexone for opioid use disorder")]));
         }
     }
 }

@@ -22,7 +22,7 @@ public sealed class R08OverdoseRiskRule : Rule
     public override IReadOnlyList<string> Needs { get; } = [DataKeys.Conditions, DataKeys.MedicationRequests, DataKeys.MedicationStatements];
     public override IReadOnlyList<ClinicalSource> Sources { get; } = [ClinicalSources.VivitrolOverdose, ClinicalSources.OralLabelDosing];
 
-    public override IEnumerable<Finding> Evaluate(RuleContext ctx)
+    public override void Evaluate(RuleContext ctx, List<Finding> findings)
     {
         var naloxone = ExposureQueries.ActiveOfKind(ctx, MedicationKind.RelatedOpioidAntagonist);
         foreach (var ntx in ctx.NaltrexoneTriggers)
@@ -34,12 +34,12 @@ public sealed class R08OverdoseRiskRule : Rule
             evidence.AddRange(oud);
             if (xr) evidence.Add("Extended-release naltrexone: the blockade wanes at the end of each dosing interval or after a missed dose.");
             evidence.AddRange(naloxone.Select(n => $"Naloxone already prescribed: {n.Label} — {n.Description} ({n.Reference})"));
-            yield return Found(Indicators.Info,
+            findings.Add(Found(Indicators.Info,
                 "After naltrexone wears off or stops, opioid tolerance is lower: overdose risk; counsel and prescribe naloxone",
                 evidence,
                 ["Tell the patient and caregivers that previously tolerated opioid doses can be fatal after naltrexone stops or at the end of a dosing interval, and that trying to overcome the blockade with large opioid doses can cause fatal overdose.",
                  naloxone.Count > 0 ? "Naloxone is already prescribed: check the patient has it." : "Prescribe an opioid overdose reversal agent (naloxone) and show how to use it."],
-                naloxone.Count > 0 ? [] : [Orders.OrderNaloxone(ctx)]);
+                naloxone.Count > 0 ? [] : [Orders.OrderNaloxone(ctx)]));
         }
     }
 }

@@ -22,22 +22,22 @@ public sealed class PV01NaltrexoneBlockadeRule : Rule
     public override IReadOnlyList<ClinicalSource> Sources { get; } = [ClinicalSources.VivitrolInteractions, ClinicalSources.Asam2015];
     public override bool IsTriggered(TriggerContext context) => true;
 
-    public override IEnumerable<Finding> Evaluate(RuleContext ctx)
+    public override void Evaluate(RuleContext ctx, List<Finding> findings)
     {
         var ntx = ExposureQueries.ActiveNaltrexone(ctx, includeDrafts: false);
-        if (ntx.Count == 0) yield break;
+        if (ntx.Count == 0) return;
         var labs = ctx.Memo(LiverLabAssessment.Of);
         var last = labs.LastLiverTest?.When() is { } w ? $"last LFT {Text.Date(w)}" : "no LFT on file";
-        yield return Found(Indicators.Info,
+        findings.Add(Found(Indicators.Info,
             $"On {Text.Clip(ntx[0].Label, 45)}: opioid analgesia is blocked; {last}",
             [.. ntx.Select(n => $"Naltrexone: {n.Label} — {n.Description} ({n.Reference})"),
              labs.LastLiverTest is { } t ? $"Most recent liver test: {t.Code.Label("liver test")} on {Text.Date(t.When())} (Observation/{t.Id})" : "No ALT, AST or hepatic panel on file."],
             ["For pain use regional or non-opioid analgesia; if an opioid is essential, give it only with continuous monitoring.",
-             "Opioid tolerance is lower after naltrexone stops: counsel about overdose and naloxone."]);
+             "Opioid tolerance is lower after naltrexone stops: counsel about overdose and naloxone."]));
 
         var opioids = ExposureQueries.ActiveOpioids(ctx).Where(o => !o.IsDraft).ToList();
         if (opioids.Count > 0)
-            yield return new Finding
+            findings.Add(new Finding
             {
                 RuleId = Id,
                 Concern = Concerns.OpioidCoprescription,
@@ -46,6 +46,6 @@ public sealed class PV01NaltrexoneBlockadeRule : Rule
                 Evidence = [.. opioids.Select(o => $"Opioid: {o.Label} — {o.Description} ({o.Reference})"), .. ntx.Select(n => $"Naltrexone: {n.Label} — {n.Description} ({n.Reference})")],
                 Actions = ["Review whether both are intended; the opioid will not work while naltrexone blocks the receptors."],
                 Sources = Sources,
-            };
+            });
     }
 }

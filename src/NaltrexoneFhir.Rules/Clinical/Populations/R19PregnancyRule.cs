@@ -23,7 +23,7 @@ public sealed class R19PregnancyRule : Rule
     public override IReadOnlyList<string> Needs { get; } = [DataKeys.Conditions, DataKeys.PregnancyTests];
     public override IReadOnlyList<ClinicalSource> Sources { get; } = [ClinicalSources.VivitrolBriefSummary, ClinicalSources.Asam2015Table];
 
-    public override IEnumerable<Finding> Evaluate(RuleContext ctx)
+    public override void Evaluate(RuleContext ctx, List<Finding> findings)
     {
         var days = ctx.Options.HcgLookbackDays;
         var conditions = ConditionQueries.Active(ctx, ValueSetUrls.Pregnancy);
@@ -34,7 +34,7 @@ public sealed class R19PregnancyRule : Rule
             .OrderByDescending(x => x.Obs.When()!.Value.End)
             .ToList();
         var positive = recent.Count > 0 && recent[0].Positive == true ? recent[0].Obs : null;
-        if (conditions.Count == 0 && positive is null) yield break;
+        if (conditions.Count == 0 && positive is null) return;
 
         foreach (var ntx in ctx.NaltrexoneTriggers)
         {
@@ -48,12 +48,12 @@ public sealed class R19PregnancyRule : Rule
             var suggestions = new List<SuggestionSpec>();
             if (recent.Count == 0) suggestions.Add(Orders.OrderPregnancyTest(ctx, "Confirm pregnancy status before naltrexone"));
             suggestions.Add(Orders.RemoveDraft(ntx));
-            yield return Found(Indicators.Warning,
+            findings.Add(Found(Indicators.Warning,
                 $"{what}: patient may be pregnant; human data on naltrexone are limited",
                 evidence,
                 ["Confirm pregnancy status and review risk and benefit; naltrexone should not be started in pregnancy (ASAM).",
                  "For opioid use disorder in pregnancy, agonist therapy (methadone or buprenorphine) is preferred."],
-                suggestions);
+                suggestions));
         }
     }
 }

@@ -22,22 +22,22 @@ public sealed class R20SevereRenalImpairmentRule : Rule
     public override IReadOnlyList<string> Needs { get; } = [DataKeys.RenalLabs, DataKeys.Conditions];
     public override IReadOnlyList<ClinicalSource> Sources { get; } = [ClinicalSources.RenalSummary, ClinicalSources.ExtendedReleaseRenal, ClinicalSources.EgfrCategories];
 
-    public override IEnumerable<Finding> Evaluate(RuleContext ctx)
+    public override void Evaluate(RuleContext ctx, List<Finding> findings)
     {
         var limit = ctx.Options.EgfrSevereBelow;
         var latest = ctx.Memo(RenalFunction.Of).Latest;
         var low = latest is not null && latest.CertainlyBelow(limit) ? latest : null;
         var conditions = ConditionQueries.Active(ctx, ValueSetUrls.CkdSevere);
-        if (low is null && conditions.Count == 0) yield break;
+        if (low is null && conditions.Count == 0) return;
         var what = low is not null ? $"eGFR {low.Shown} on {Text.Date(low.When)}" : Text.Clip(conditions[0].Condition.Code.Label("Severe CKD"), 50);
         foreach (var ntx in ctx.NaltrexoneTriggers)
-            yield return Found(Indicators.Warning,
+            findings.Add(Found(Indicators.Warning,
                 $"{what}: severe renal impairment; naltrexone is renally cleared, use caution",
                 [$"Draft order: {ntx.Label} ({ntx.Reference})",
                  .. low is not null ? [$"Latest {low.Describe()} (severe: below {Text.Num(limit)})"] : Array.Empty<string>(),
                  .. conditions.Select(c => $"On record: {c.Describe()}")],
                 ["Review the need for naltrexone; naltrexone and 6-β-naltrexol are excreted mainly in urine.",
                  "Monitor for adverse effects; extended-release naltrexone was not studied in moderate or severe renal impairment."],
-                weight: 2);
+                weight: 2));
     }
 }

@@ -21,7 +21,7 @@ public sealed class R21ModerateRenalImpairmentRule : Rule
     public override IReadOnlyList<string> Needs { get; } = [DataKeys.RenalLabs, DataKeys.Conditions];
     public override IReadOnlyList<ClinicalSource> Sources { get; } = [ClinicalSources.ExtendedReleaseRenal, ClinicalSources.EgfrCategories];
 
-    public override IEnumerable<Finding> Evaluate(RuleContext ctx)
+    public override void Evaluate(RuleContext ctx, List<Finding> findings)
     {
         var o = ctx.Options;
         var latest = ctx.Memo(RenalFunction.Of).Latest;
@@ -29,21 +29,21 @@ public sealed class R21ModerateRenalImpairmentRule : Rule
         List<string> evidence;
         if (latest is not null)
         {
-            if (!latest.CertainlyBelow(o.EgfrModerateBelow) || latest.CertainlyBelow(o.EgfrSevereBelow)) yield break;
+            if (!latest.CertainlyBelow(o.EgfrModerateBelow) || latest.CertainlyBelow(o.EgfrSevereBelow)) return;
             what = $"eGFR {latest.Shown} on {Text.Date(latest.When)}";
             evidence = [$"Latest {latest.Describe()} (moderate: {Text.Num(o.EgfrSevereBelow)}–{Text.Num(o.EgfrModerateBelow - 1)})"];
         }
         else
         {
             var conditions = ConditionQueries.Active(ctx, ValueSetUrls.CkdModerate);
-            if (conditions.Count == 0) yield break;
+            if (conditions.Count == 0) return;
             what = Text.Clip(conditions[0].Condition.Code.Label("CKD stage 3"), 50);
             evidence = [.. conditions.Select(c => $"On record: {c.Describe()}"), $"No eGFR result in the past {o.EgfrLookbackDays} days."];
         }
         foreach (var ntx in ctx.NaltrexoneTriggers)
-            yield return Found(Indicators.Info,
+            findings.Add(Found(Indicators.Info,
                 $"{what}: moderate renal impairment; naltrexone is not well studied here, use caution",
                 [$"Draft order: {ntx.Label} ({ntx.Reference})", .. evidence],
-                ["Use caution; naltrexone has not been well studied in moderate renal impairment."]);
+                ["Use caution; naltrexone has not been well studied in moderate renal impairment."]));
     }
 }

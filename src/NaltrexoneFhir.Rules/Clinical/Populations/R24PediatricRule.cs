@@ -20,20 +20,20 @@ public sealed class R24PediatricRule : Rule
     public override IReadOnlyList<string> Needs { get; } = [DataKeys.Patient];
     public override IReadOnlyList<ClinicalSource> Sources { get; } = [ClinicalSources.RenalSummary, ClinicalSources.PediatricUse, ClinicalSources.Asam2015, ClinicalSources.Contrave];
 
-    public override IEnumerable<Finding> Evaluate(RuleContext ctx)
+    public override void Evaluate(RuleContext ctx, List<Finding> findings)
     {
-        if (ctx.Data.Patient?.BirthDate is not { IsValid: true } birth) yield break;
+        if (ctx.Data.Patient?.BirthDate is not { IsValid: true } birth) return;
         var today = DateOnly.FromDateTime(ctx.Now.UtcDateTime);
         // The oldest the patient can be: born on the first day the birth date allows.
         var age = AgeOn(DateOnly.FromDateTime(birth.Start.UtcDateTime), today);
-        if (age >= ctx.Options.MinimumAgeYears || age < 0) yield break;
+        if (age >= ctx.Options.MinimumAgeYears || age < 0) return;
         foreach (var ntx in ctx.NaltrexoneTriggers)
-            yield return Found(Indicators.Warning,
+            findings.Add(Found(Indicators.Warning,
                 $"Patient is {age} years old (under {ctx.Options.MinimumAgeYears}): naltrexone safety and effectiveness are not established",
                 [$"Draft order: {ntx.Label} ({ntx.Reference})", $"Birth date {birth.Raw} (Patient/{ctx.Data.Patient.Id}); age {age} on {Text.Date(ctx.Now)}."],
                 ["Arrange specialist review and check local policy and federal rules for treating patients under 18.",
                  .. ntx.Class.Has(Terminology.MedicationKind.NaltrexoneBupropion) ? ["Naltrexone/bupropion has not been studied in paediatric patients (boxed warning)."] : Array.Empty<string>()],
-                sources: ntx.Class.Has(Terminology.MedicationKind.NaltrexoneBupropion) ? Sources : [ClinicalSources.RenalSummary, ClinicalSources.PediatricUse, ClinicalSources.Asam2015]);
+                sources: ntx.Class.Has(Terminology.MedicationKind.NaltrexoneBupropion) ? Sources : [ClinicalSources.RenalSummary, ClinicalSources.PediatricUse, ClinicalSources.Asam2015]));
     }
 
     /// <summary>Completed years on <paramref name="on"/>; the birthday itself counts as reached.</summary>

@@ -29,10 +29,10 @@ public sealed class R29PlannedSurgeryRule : Rule
 
     private sealed record Planned(string Label, string Reference, FhirDateTime When);
 
-    public override IEnumerable<Finding> Evaluate(RuleContext ctx)
+    public override void Evaluate(RuleContext ctx, List<Finding> findings)
     {
         var planned = PlannedSurgeries(ctx).ToList();
-        if (planned.Count == 0) yield break;
+        if (planned.Count == 0) return;
         foreach (var ntx in ctx.NaltrexoneTriggers)
         {
             var xr = ntx.Class.Has(MedicationKind.NaltrexoneExtendedRelease);
@@ -41,7 +41,7 @@ public sealed class R29PlannedSurgeryRule : Rule
             var soon = planned.Where(p => p.When.Start < horizon && p.When.End > ctx.Now).OrderBy(p => p.When.Start).ToList();
             if (soon.Count == 0) continue;
             var first = soon[0];
-            yield return Found(Indicators.Warning,
+            findings.Add(Found(Indicators.Warning,
                 $"{Text.Clip(first.Label, 40)} planned {Text.Date(first.When)} (within {days} days): naltrexone will block opioid analgesia",
                 [$"Draft order: {ntx.Label} ({ntx.Reference})", .. soon.Select(p => $"Planned: {p.Label} on {Text.Date(p.When)} ({p.Reference})")],
                 xr
@@ -49,7 +49,7 @@ public sealed class R29PlannedSurgeryRule : Rule
                        "If opioids are needed, give them with continuous monitoring in an anaesthesia care setting."]
                     : ["Hold oral naltrexone 72 hours before surgery; plan non-opioid analgesia (NSAIDs; short-term ketorolac for moderate–severe pain).",
                        "Restarting after perioperative opioids again needs the 7–10 day opioid-free interval."],
-                [Orders.RemoveDraft(ntx)]);
+                [Orders.RemoveDraft(ntx)]));
         }
     }
 

@@ -2,28 +2,6 @@ using NaltrexoneFhir.Rules.Data;
 
 namespace NaltrexoneFhir.Rules.Engine;
 
-/// <summary>
-/// A clinical rule: a pure function of the patient-data snapshot (no I/O, no clock reads, no statics with state).
-/// One rule per file, with a When/Then header a clinician can review.
-/// </summary>
-public interface IRule
-{
-    /// <summary>Stable id from clinical-reference.md §3, e.g. "R01".</summary>
-    string Id { get; }
-    /// <summary>Concern code (card.source.topic.code).</summary>
-    string Concern { get; }
-    string Title { get; }
-    /// <summary>Hooks the rule runs on.</summary>
-    IReadOnlySet<string> Hooks { get; }
-    string DefaultIndicator { get; }
-    /// <summary>Prefetch keys the rule reads (drives discovery templates and the data that must be present).</summary>
-    IReadOnlyList<string> Needs { get; }
-    IReadOnlyList<ClinicalSource> Sources { get; }
-    /// <summary>True when the hook context (draft orders) makes the rule relevant; decides which data is needed.</summary>
-    bool IsTriggered(TriggerContext context);
-    IEnumerable<Finding> Evaluate(RuleContext context);
-}
-
 /// <summary>What is known before patient data is loaded: the hook and its classified draft orders.</summary>
 public sealed record TriggerContext(string Hook, IReadOnlyList<DraftMedication> Drafts)
 {
@@ -56,18 +34,43 @@ public sealed record Finding
     public int Weight { get; init; }
 }
 
-/// <summary>Base with the common metadata; rules override <see cref="Evaluate"/>.</summary>
-public abstract class Rule : IRule
+/// <summary>
+/// A clinical rule: a pure function of the patient-data snapshot (no I/O, no clock reads, no statics with state).
+/// One rule per file, with a When/Then header a clinician can review.
+/// </summary>
+/// <remarks>
+/// An abstract class rather than an interface, and findings added to the caller's list rather than yielded: the engine
+/// asks each of some 30 rules for its metadata and findings on every hook call, and through an interface every one of
+/// those calls, and each call into a rule's iterator, went through the runtime's stub for call sites that see many
+/// types (about 3 µs per hook call, and an iterator object per rule; BENCHMARKS.md, session 22). A virtual call on a
+/// class goes through the method table instead.
+/// </remarks>
+public abstract class Rule
 {
+    /// <summary>Stable id from clinical-reference.md §3, e.g. "R01".</summary>
     public abstract string Id { get; }
+    /// <summary>Concern code (card.source.topic.code).</summary>
     public abstract string Concern { get; }
     public abstract string Title { get; }
+    /// <summary>Hooks the rule runs on.</summary>
     public virtual IReadOnlySet<string> Hooks => Hooks_.Ordering;
     public abstract string DefaultIndicator { get; }
+    /// <summary>Prefetch keys the rule reads (drives discovery templates and the data that must be present).</summary>
     public abstract IReadOnlyList<string> Needs { get; }
     public abstract IReadOnlyList<ClinicalSource> Sources { get; }
+    /// <summary>True when the hook context (draft orders) makes the rule relevant; decides which data is needed.</summary>
     public virtual bool IsTriggered(TriggerContext context) => context.HasNaltrexoneTrigger;
-    public abstract IEnumerable<Finding> Evaluate(RuleContext context);
+
+    /// <summary>Adds what the rule finds in <paramref name="context"/> to <paramref name="findings"/> (nothing when it finds nothing).</summary>
+    public abstract void Evaluate(RuleContext context, List<Finding> findings);
+
+    /// <summary>What the rule finds, as a list of its own (tests and tools; the engine passes one list to every rule).</summary>
+    public IReadOnlyList<Finding> Evaluate(RuleContext context)
+    {
+        var findings = new List<Finding>();
+        Evaluate(context, findings);
+        return findings;
+    }
 
     /// <param name="sources">The sources this finding rests on, when narrower than the rule's <see cref="Sources"/>.</param>
     protected Finding Found(string indicator, string summary, IReadOnlyList<string> evidence, IReadOnlyList<string> actions,
