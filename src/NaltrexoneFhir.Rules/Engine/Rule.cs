@@ -58,6 +58,13 @@ public abstract class Rule
     /// <summary>Prefetch keys the rule reads (drives discovery templates and the data that must be present).</summary>
     public abstract IReadOnlyList<string> Needs { get; }
     public abstract IReadOnlyList<ClinicalSource> Sources { get; }
+
+    /// <summary>
+    /// <see cref="Needs"/> as an array, taken once: the engine reads it for every triggered rule on every call, and the
+    /// rules' lists are of two types (one key or several), so each element through the list's interface was a dispatch.
+    /// </summary>
+    internal string[] NeedsArray => _needs ??= [.. Needs];
+    private string[]? _needs;
     /// <summary>True when the hook context (draft orders) makes the rule relevant; decides which data is needed.</summary>
     public virtual bool IsTriggered(TriggerContext context) => context.HasNaltrexoneTrigger;
 

@@ -37,8 +37,8 @@ public sealed class RuleEngine(IEnumerable<Rule> rules)
         var keys = new List<string>();
         for (var r = 0; r < triggered.Count; r++)
         {
-            var needs = triggered[r].Needs;
-            for (var k = 0; k < needs.Count; k++)
+            var needs = triggered[r].NeedsArray;
+            for (var k = 0; k < needs.Length; k++)
                 if (!keys.Contains(needs[k])) keys.Add(needs[k]);
         }
         return keys;
@@ -74,8 +74,8 @@ public sealed class RuleEngine(IEnumerable<Rule> rules)
 
     private static bool AllAvailable(Rule rule, RuleContext context)
     {
-        var needs = rule.Needs;
-        for (var k = 0; k < needs.Count; k++)
+        var needs = rule.NeedsArray;
+        for (var k = 0; k < needs.Length; k++)
             if (!context.Data.IsAvailable(needs[k])) return false;
         return true;
     }
