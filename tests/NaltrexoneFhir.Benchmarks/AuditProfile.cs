@@ -15,13 +15,21 @@ namespace NaltrexoneFhir.Benchmarks;
 /// </summary>
 public static class AuditProfile
 {
-    public static async Task<int> RunAsync(int calls, int prefill, bool randomUuids, int batch = 180)
+    public static async Task<int> RunAsync(int calls, int prefill, bool randomUuids, bool withoutPatientIndex = false, int batch = 180)
     {
         var dir = Directory.CreateTempSubdirectory("naltrexone-audit-profile");
         try
         {
             var settings = new StoreSettings(StoreProvider.Sqlite, $"Data Source={Path.Combine(dir.FullName, "audit.db")}");
             await SchemaMigrator.MigrateAsync(settings);
+            if (withoutPatientIndex)
+            {
+                await using var connection = new Microsoft.Data.Sqlite.SqliteConnection(settings.ConnectionString);
+                await connection.OpenAsync();
+                await using var drop = connection.CreateCommand();
+                drop.CommandText = "DROP INDEX ix_hook_call_patient_hash;";
+                await drop.ExecuteNonQueryAsync();
+            }
             var store = new AuditStore(new PooledDbContextFactory<CdsStoreContext>(CdsStoreContext.Options(settings)));
             var at = new DateTimeOffset(2026, 11, 22, 10, 0, 0, TimeSpan.Zero);
             var n = 0;
@@ -43,7 +51,7 @@ public static class AuditProfile
             process.Refresh();
             var cpu = process.TotalProcessorTime - cpu0;
             var bytes = dir.EnumerateFiles().Sum(f => f.Length);
-            Console.WriteLine($"audit: {written} calls after {prefill} prefilled, batches of {batch}, {(randomUuids ? "random v4" : "time-ordered v7")} card uuids: " +
+            Console.WriteLine($"audit: {written} calls after {prefill} prefilled, batches of {batch}, {(randomUuids ? "random v4" : "time-ordered v7")} card uuids{(withoutPatientIndex ? ", no patient-hash index" : "")}: " +
                               $"{sw.Elapsed.TotalMilliseconds * 1000 / written:0} µs/call wall, {cpu.TotalMilliseconds * 1000 / written:0} µs/call CPU, " +
                               $"database + WAL {bytes / 1024.0 / 1024:0.0} MB ({bytes / (double)(prefill + written + 5 * batch):0} bytes/call)");
             return 0;

@@ -214,16 +214,18 @@ if (mode == "large")
 }
 if (mode == "audit")
 {
-    // The audit writer's CPU per hook call, without HTTP: -- audit [calls] [prefilled calls] [v4]
-    // (v4: random card and suggestion uuids, as before session 6, for comparison)
+    // The audit writer's CPU per hook call, without HTTP: -- audit [calls] [prefilled calls] [v4] [no-patient-index]
+    // (v4: random card and suggestion uuids, as before session 6, for comparison; no-patient-index: the patient-hash
+    // index dropped, to see what it costs the writer)
     var inv = System.Globalization.CultureInfo.InvariantCulture;
     if (!int.TryParse(positional.ElementAtOrDefault(1) ?? "20000", inv, out var calls) || calls <= 0
         || !int.TryParse(positional.ElementAtOrDefault(2) ?? "50000", inv, out var prefill) || prefill < 0)
     {
-        Console.Error.WriteLine("Usage: -- audit [calls, > 0; default 20000] [prefilled calls, >= 0; default 50000] [v4]");
+        Console.Error.WriteLine("Usage: -- audit [calls, > 0; default 20000] [prefilled calls, >= 0; default 50000] [v4] [no-patient-index]");
         return 2;
     }
-    return await AuditProfile.RunAsync(calls, prefill, randomUuids: positional.ElementAtOrDefault(3) == "v4");
+    return await AuditProfile.RunAsync(calls, prefill, randomUuids: positional.Skip(3).Contains("v4"),
+        withoutPatientIndex: positional.Skip(3).Contains("no-patient-index"));
 }
 if (mode == "allocsites")
 {
