@@ -123,7 +123,7 @@ if (mode == "rules")
         {
             var b0 = GC.GetAllocatedBytesForCurrentThread();
             var t0 = System.Diagnostics.Stopwatch.GetTimestamp();
-            triggered[i].Evaluate(ctx, found);
+            triggered[i].Evaluate(ctx, new NaltrexoneFhir.Rules.Engine.FindingSink(found));
             spent[i] += System.Diagnostics.Stopwatch.GetElapsedTime(t0).TotalMicroseconds;
             bytes[i] += GC.GetAllocatedBytesForCurrentThread() - b0;
         }

@@ -60,7 +60,7 @@ public sealed class RuleEngine(IEnumerable<Rule> rules)
             var before = findings.Count;
             try
             {
-                rule.Evaluate(context, findings);
+                rule.Evaluate(context, new FindingSink(findings));
             }
             catch (Exception ex) when (ex is not OutOfMemoryException)
             {

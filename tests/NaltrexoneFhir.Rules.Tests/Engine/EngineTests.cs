@@ -138,7 +138,7 @@ public sealed class EngineTests
         public override IReadOnlyList<string> Needs { get; } = [DataKeys.LiverLabs];
         public override IReadOnlyList<ClinicalSource> Sources { get; } = [ClinicalSources.LiverTox];
 
-        public override void Evaluate(RuleContext context, List<Finding> findings)
+        public override void Evaluate(RuleContext context, FindingSink findings)
         {
             findings.Add(Found(Indicators.Info, "Partial finding", [], []));
             throw new InvalidOperationException("bug");

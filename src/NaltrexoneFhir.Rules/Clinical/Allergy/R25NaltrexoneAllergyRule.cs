@@ -19,7 +19,7 @@ public sealed class R25NaltrexoneAllergyRule : Rule
     public override IReadOnlyList<string> Needs { get; } = [DataKeys.Allergies];
     public override IReadOnlyList<ClinicalSource> Sources { get; } = [ClinicalSources.OralLabelContraindications, ClinicalSources.VivitrolHighlights];
 
-    public override void Evaluate(RuleContext ctx, List<Finding> findings)
+    public override void Evaluate(RuleContext ctx, FindingSink findings)
     {
         var matches = NaltrexoneAllergies.ToNaltrexone(ctx);
         if (matches.Count == 0) return;

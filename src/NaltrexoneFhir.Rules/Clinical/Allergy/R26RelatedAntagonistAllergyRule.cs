@@ -20,7 +20,7 @@ public sealed class R26RelatedAntagonistAllergyRule : Rule
     public override IReadOnlyList<string> Needs { get; } = [DataKeys.Allergies];
     public override IReadOnlyList<ClinicalSource> Sources { get; } = [ClinicalSources.OralLabelContraindications];
 
-    public override void Evaluate(RuleContext ctx, List<Finding> findings)
+    public override void Evaluate(RuleContext ctx, FindingSink findings)
     {
         var matches = NaltrexoneAllergies.ToRelatedAntagonists(ctx);
         if (matches.Count == 0) return;

@@ -21,7 +21,7 @@ public sealed class R31UnclassifiedMedicationRule : Rule
     public override IReadOnlyList<ClinicalSource> Sources { get; } = [ClinicalSources.CdsHooksSpec];
     public override bool IsTriggered(TriggerContext context) => context.Triggers.Any(d => d.Class.By == ClassifiedBy.Unclassified);
 
-    public override void Evaluate(RuleContext ctx, List<Finding> findings)
+    public override void Evaluate(RuleContext ctx, FindingSink findings)
     {
         foreach (var d in ctx.Data.TriggerDrafts.Where(d => d.Class.By == ClassifiedBy.Unclassified))
             findings.Add(Found(Indicators.Info,

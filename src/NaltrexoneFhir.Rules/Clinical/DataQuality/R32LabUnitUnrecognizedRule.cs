@@ -21,7 +21,7 @@ public sealed class R32LabUnitUnrecognizedRule : Rule
     public override IReadOnlyList<string> Needs { get; } = [DataKeys.LiverLabs, DataKeys.RenalLabs];
     public override IReadOnlyList<ClinicalSource> Sources { get; } = [ClinicalSources.LiverTox, ClinicalSources.EgfrCategories];
 
-    public override void Evaluate(RuleContext ctx, List<Finding> findings)
+    public override void Evaluate(RuleContext ctx, FindingSink findings)
     {
         var unreadable = ctx.Memo(LiverLabAssessment.Of).Unreadable.Concat(ctx.Memo(RenalFunction.Of).Unreadable).ToList();
         if (unreadable.Count == 0) return;

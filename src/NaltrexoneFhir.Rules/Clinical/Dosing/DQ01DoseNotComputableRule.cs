@@ -21,7 +21,7 @@ public sealed class DQ01DoseNotComputableRule : Rule
     public override IReadOnlyList<string> Needs { get; } = [];
     public override IReadOnlyList<ClinicalSource> Sources { get; } = [ClinicalSources.OralLabel, ClinicalSources.VivitrolHighlights];
 
-    public override void Evaluate(RuleContext ctx, List<Finding> findings)
+    public override void Evaluate(RuleContext ctx, FindingSink findings)
     {
         foreach (var draft in ctx.NaltrexoneTriggers)
         {

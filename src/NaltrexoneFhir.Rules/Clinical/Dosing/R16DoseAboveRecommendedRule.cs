@@ -26,7 +26,7 @@ public sealed class R16DoseAboveRecommendedRule : Rule
     public override bool IsTriggered(TriggerContext context) =>
         context.Triggers.Any(d => d.Class.Has(MedicationKind.NaltrexoneOral) || d.Class.Has(MedicationKind.NaltrexoneBupropion));
 
-    public override void Evaluate(RuleContext ctx, List<Finding> findings)
+    public override void Evaluate(RuleContext ctx, FindingSink findings)
     {
         var doses = DraftDoses.Of(ctx);
         foreach (var draft in ctx.NaltrexoneTriggers)

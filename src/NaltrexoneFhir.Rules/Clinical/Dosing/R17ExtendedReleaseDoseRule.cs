@@ -23,7 +23,7 @@ public sealed class R17ExtendedReleaseDoseRule : Rule
     public override IReadOnlyList<ClinicalSource> Sources { get; } = [ClinicalSources.VivitrolHighlights, ClinicalSources.VivitrolDosing];
     public override bool IsTriggered(TriggerContext context) => context.Triggers.Any(d => d.Class.Has(MedicationKind.NaltrexoneExtendedRelease));
 
-    public override void Evaluate(RuleContext ctx, List<Finding> findings)
+    public override void Evaluate(RuleContext ctx, FindingSink findings)
     {
         var o = ctx.Options;
         foreach (var draft in ctx.NaltrexoneTriggers.Where(d => d.Class.Has(MedicationKind.NaltrexoneExtendedRelease)))

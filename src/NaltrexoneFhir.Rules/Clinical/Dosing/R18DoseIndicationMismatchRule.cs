@@ -25,7 +25,7 @@ public sealed class R18DoseIndicationMismatchRule : Rule
     public override IReadOnlyList<ClinicalSource> Sources { get; } = [ClinicalSources.OudInduction, ClinicalSources.LowDoseNaltrexone, ClinicalSources.CholestaticPruritus];
     public override bool IsTriggered(TriggerContext context) => context.Triggers.Any(d => d.Class.Has(MedicationKind.NaltrexoneOral));
 
-    public override void Evaluate(RuleContext ctx, List<Finding> findings)
+    public override void Evaluate(RuleContext ctx, FindingSink findings)
     {
         var o = ctx.Options;
         var history = ExposureQueries.NaltrexoneHistory(ctx);

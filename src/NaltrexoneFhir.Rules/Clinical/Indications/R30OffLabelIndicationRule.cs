@@ -27,7 +27,7 @@ public sealed class R30OffLabelIndicationRule : Rule
     public override IReadOnlyList<ClinicalSource> Sources { get; } =
         [ClinicalSources.LowDoseNaltrexone, ClinicalSources.LowDoseNaltrexoneAafp, ClinicalSources.CompulsiveSexualBehaviour, ClinicalSources.SelfInjury, ClinicalSources.CholestaticPruritus];
 
-    public override void Evaluate(RuleContext ctx, List<Finding> findings)
+    public override void Evaluate(RuleContext ctx, FindingSink findings)
     {
         var ldnSet = ctx.ValueSet(ValueSetUrls.LdnIndications);
         foreach (var draft in ctx.NaltrexoneTriggers)

@@ -24,7 +24,7 @@ public sealed class R03OpioidAntidiarrhealRule : Rule
     public override bool IsTriggered(TriggerContext context) =>
         context.HasNaltrexoneTrigger || context.Triggers.Any(d => d.Class.Has(MedicationKind.OpioidAntidiarrheal));
 
-    public override void Evaluate(RuleContext ctx, List<Finding> findings)
+    public override void Evaluate(RuleContext ctx, FindingSink findings)
     {
         var antidiarrheals = ExposureQueries.ActiveOfKind(ctx, MedicationKind.OpioidAntidiarrheal);
         if (ctx.NaltrexoneTriggers.Any() && antidiarrheals.Count > 0)

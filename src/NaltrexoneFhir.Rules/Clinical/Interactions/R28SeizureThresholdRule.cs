@@ -24,7 +24,7 @@ public sealed class R28SeizureThresholdRule : Rule
     public override bool IsTriggered(TriggerContext context) =>
         context.Triggers.Any(d => d.Class.Has(MedicationKind.NaltrexoneBupropion) || d.Class.Has(MedicationKind.SeizureThresholdLowering));
 
-    public override void Evaluate(RuleContext ctx, List<Finding> findings)
+    public override void Evaluate(RuleContext ctx, FindingSink findings)
     {
         var lowering = ExposureQueries.ActiveOfKind(ctx, MedicationKind.SeizureThresholdLowering);
         var contraveDrafts = ctx.Data.TriggerDrafts.Where(d => d.Class.Has(MedicationKind.NaltrexoneBupropion)).ToList();

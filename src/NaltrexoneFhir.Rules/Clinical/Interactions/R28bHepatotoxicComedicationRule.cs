@@ -24,7 +24,7 @@ public sealed class R28bHepatotoxicComedicationRule : Rule
     public override bool IsTriggered(TriggerContext context) =>
         context.HasNaltrexoneTrigger || context.Triggers.Any(d => d.Class.Has(MedicationKind.Hepatotoxic));
 
-    public override void Evaluate(RuleContext ctx, List<Finding> findings)
+    public override void Evaluate(RuleContext ctx, FindingSink findings)
     {
         var hepatotoxic = ExposureQueries.ActiveOfKind(ctx, MedicationKind.Hepatotoxic);
         if (ctx.NaltrexoneTriggers.Any())

@@ -20,7 +20,7 @@ public sealed class R10DecompensatedCirrhosisRule : Rule
     public override IReadOnlyList<string> Needs { get; } = [DataKeys.Conditions];
     public override IReadOnlyList<ClinicalSource> Sources { get; } = [ClinicalSources.LiverCohort, ClinicalSources.LiverTox];
 
-    public override void Evaluate(RuleContext ctx, List<Finding> findings)
+    public override void Evaluate(RuleContext ctx, FindingSink findings)
     {
         var matches = ConditionQueries.Active(ctx, ValueSetUrls.CirrhosisDecompensated);
         if (matches.Count == 0) return;

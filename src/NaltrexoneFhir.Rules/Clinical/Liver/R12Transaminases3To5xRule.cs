@@ -18,7 +18,7 @@ public sealed class R12Transaminases3To5xRule : Rule
     public override IReadOnlyList<string> Needs { get; } = [DataKeys.LiverLabs];
     public override IReadOnlyList<ClinicalSource> Sources { get; } = [ClinicalSources.LiverTox, ClinicalSources.VivitrolWarnings];
 
-    public override void Evaluate(RuleContext ctx, List<Finding> findings)
+    public override void Evaluate(RuleContext ctx, FindingSink findings)
     {
         var labs = ctx.Memo(LiverLabAssessment.Of);
         var worst = labs.WorstTransaminase;

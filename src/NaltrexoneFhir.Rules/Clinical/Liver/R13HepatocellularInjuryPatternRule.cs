@@ -19,7 +19,7 @@ public sealed class R13HepatocellularInjuryPatternRule : Rule
     public override IReadOnlyList<string> Needs { get; } = [DataKeys.LiverLabs];
     public override IReadOnlyList<ClinicalSource> Sources { get; } = [ClinicalSources.LiverTox];
 
-    public override void Evaluate(RuleContext ctx, List<Finding> findings)
+    public override void Evaluate(RuleContext ctx, FindingSink findings)
     {
         var labs = ctx.Memo(LiverLabAssessment.Of);
         var worst = labs.WorstTransaminase;

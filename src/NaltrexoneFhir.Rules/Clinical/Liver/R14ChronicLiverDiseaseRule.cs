@@ -20,7 +20,7 @@ public sealed class R14ChronicLiverDiseaseRule : Rule
     public override IReadOnlyList<string> Needs { get; } = [DataKeys.Conditions];
     public override IReadOnlyList<ClinicalSource> Sources { get; } = [ClinicalSources.LiverCohort];
 
-    public override void Evaluate(RuleContext ctx, List<Finding> findings)
+    public override void Evaluate(RuleContext ctx, FindingSink findings)
     {
         var severe = ConditionQueries.Active(ctx, ValueSetUrls.LiverAcuteInjury)
             .Concat(ConditionQueries.Active(ctx, ValueSetUrls.CirrhosisDecompensated))

@@ -20,7 +20,7 @@ public sealed class R15MissingBaselineLftRule : Rule
     public override IReadOnlyList<string> Needs { get; } = [DataKeys.LiverLabs];
     public override IReadOnlyList<ClinicalSource> Sources { get; } = [ClinicalSources.VivitrolWarnings, ClinicalSources.LiverTox];
 
-    public override void Evaluate(RuleContext ctx, List<Finding> findings)
+    public override void Evaluate(RuleContext ctx, FindingSink findings)
     {
         var labs = ctx.Memo(LiverLabAssessment.Of);
         if (labs.HasRecentLiverTest) return;

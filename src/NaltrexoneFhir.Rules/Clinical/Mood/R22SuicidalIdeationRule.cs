@@ -21,7 +21,7 @@ public sealed class R22SuicidalIdeationRule : Rule
     public override IReadOnlyList<string> Needs { get; } = [DataKeys.Conditions];
     public override IReadOnlyList<ClinicalSource> Sources { get; } = [ClinicalSources.VivitrolBriefSummaryDepression, ClinicalSources.Contrave];
 
-    public override void Evaluate(RuleContext ctx, List<Finding> findings)
+    public override void Evaluate(RuleContext ctx, FindingSink findings)
     {
         var matches = ConditionQueries.Active(ctx, ValueSetUrls.SuicidalIdeation);
         if (matches.Count == 0) return;

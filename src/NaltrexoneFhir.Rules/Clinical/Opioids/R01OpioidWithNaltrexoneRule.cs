@@ -19,7 +19,7 @@ public sealed class R01OpioidWithNaltrexoneRule : Rule
     public override IReadOnlyList<string> Needs { get; } = [DataKeys.MedicationRequests, DataKeys.MedicationStatements];
     public override IReadOnlyList<ClinicalSource> Sources { get; } = [ClinicalSources.OralLabelContraindications, ClinicalSources.VivitrolHighlights];
 
-    public override void Evaluate(RuleContext ctx, List<Finding> findings)
+    public override void Evaluate(RuleContext ctx, FindingSink findings)
     {
         var opioids = ExposureQueries.ActiveOpioids(ctx);
         if (opioids.Count == 0) return;

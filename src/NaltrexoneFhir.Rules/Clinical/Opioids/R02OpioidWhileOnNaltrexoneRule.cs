@@ -20,7 +20,7 @@ public sealed class R02OpioidWhileOnNaltrexoneRule : Rule
     public override IReadOnlyList<ClinicalSource> Sources { get; } = [ClinicalSources.VivitrolInteractions, ClinicalSources.VivitrolWarnings, ClinicalSources.Asam2015];
     public override bool IsTriggered(TriggerContext context) => context.HasOpioidTrigger;
 
-    public override void Evaluate(RuleContext ctx, List<Finding> findings)
+    public override void Evaluate(RuleContext ctx, FindingSink findings)
     {
         var ntx = ExposureQueries.ActiveNaltrexone(ctx);
         if (ntx.Count == 0) return;

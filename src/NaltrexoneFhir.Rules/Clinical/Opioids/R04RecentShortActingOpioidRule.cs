@@ -19,7 +19,7 @@ public sealed class R04RecentShortActingOpioidRule : Rule
     public override IReadOnlyList<string> Needs { get; } = [DataKeys.MedicationRequests, DataKeys.MedicationStatements];
     public override IReadOnlyList<ClinicalSource> Sources { get; } = [ClinicalSources.OralLabelDosing, ClinicalSources.VivitrolWarnings];
 
-    public override void Evaluate(RuleContext ctx, List<Finding> findings)
+    public override void Evaluate(RuleContext ctx, FindingSink findings)
     {
         var days = ctx.Options.ShortActingOpioidWashoutDays;
         var within = RecentOpioidUse.Within(ctx, longActing: false, days);

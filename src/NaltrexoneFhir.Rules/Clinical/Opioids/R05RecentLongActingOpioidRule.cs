@@ -20,7 +20,7 @@ public sealed class R05RecentLongActingOpioidRule : Rule
     public override IReadOnlyList<string> Needs { get; } = [DataKeys.MedicationRequests, DataKeys.MedicationStatements];
     public override IReadOnlyList<ClinicalSource> Sources { get; } = [ClinicalSources.VivitrolWarnings];
 
-    public override void Evaluate(RuleContext ctx, List<Finding> findings)
+    public override void Evaluate(RuleContext ctx, FindingSink findings)
     {
         var days = ctx.Options.LongActingOpioidWashoutDays;
         var within = RecentOpioidUse.Within(ctx, longActing: true, days);

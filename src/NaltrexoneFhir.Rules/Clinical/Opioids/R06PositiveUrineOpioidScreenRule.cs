@@ -20,7 +20,7 @@ public sealed class R06PositiveUrineOpioidScreenRule : Rule
     public override IReadOnlyList<string> Needs { get; } = [DataKeys.OpioidScreens];
     public override IReadOnlyList<ClinicalSource> Sources { get; } = [ClinicalSources.OralLabelContraindications];
 
-    public override void Evaluate(RuleContext ctx, List<Finding> findings)
+    public override void Evaluate(RuleContext ctx, FindingSink findings)
     {
         var days = ctx.Options.UrineOpioidScreenLookbackDays;
         var positives = UrineScreens.OpioidScreens(ctx)

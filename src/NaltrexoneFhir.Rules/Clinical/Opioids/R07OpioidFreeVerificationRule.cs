@@ -22,7 +22,7 @@ public sealed class R07OpioidFreeVerificationRule : Rule
     public override IReadOnlyList<string> Needs { get; } = [DataKeys.Conditions, DataKeys.OpioidScreens];
     public override IReadOnlyList<ClinicalSource> Sources { get; } = [ClinicalSources.OralLabel, ClinicalSources.Tip63, ClinicalSources.NaloxoneChallenge];
 
-    public override void Evaluate(RuleContext ctx, List<Finding> findings)
+    public override void Evaluate(RuleContext ctx, FindingSink findings)
     {
         var days = ctx.Options.OpioidFreeVerificationDays;
         var (last, recent) = Observations.LatestAndRecent(ctx, UrineScreens.OpioidScreens(ctx), days);

@@ -22,7 +22,7 @@ public sealed class R08OverdoseRiskRule : Rule
     public override IReadOnlyList<string> Needs { get; } = [DataKeys.Conditions, DataKeys.MedicationRequests, DataKeys.MedicationStatements];
     public override IReadOnlyList<ClinicalSource> Sources { get; } = [ClinicalSources.VivitrolOverdose, ClinicalSources.OralLabelDosing];
 
-    public override void Evaluate(RuleContext ctx, List<Finding> findings)
+    public override void Evaluate(RuleContext ctx, FindingSink findings)
     {
         var naloxone = ExposureQueries.ActiveOfKind(ctx, MedicationKind.RelatedOpioidAntagonist);
         foreach (var ntx in ctx.NaltrexoneTriggers)

@@ -22,7 +22,7 @@ public sealed class PV01NaltrexoneBlockadeRule : Rule
     public override IReadOnlyList<ClinicalSource> Sources { get; } = [ClinicalSources.VivitrolInteractions, ClinicalSources.Asam2015];
     public override bool IsTriggered(TriggerContext context) => true;
 
-    public override void Evaluate(RuleContext ctx, List<Finding> findings)
+    public override void Evaluate(RuleContext ctx, FindingSink findings)
     {
         var ntx = ExposureQueries.ActiveNaltrexone(ctx, includeDrafts: false);
         if (ntx.Count == 0) return;

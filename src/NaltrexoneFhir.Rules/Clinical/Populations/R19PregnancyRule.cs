@@ -23,7 +23,7 @@ public sealed class R19PregnancyRule : Rule
     public override IReadOnlyList<string> Needs { get; } = [DataKeys.Conditions, DataKeys.PregnancyTests];
     public override IReadOnlyList<ClinicalSource> Sources { get; } = [ClinicalSources.VivitrolBriefSummary, ClinicalSources.Asam2015Table];
 
-    public override void Evaluate(RuleContext ctx, List<Finding> findings)
+    public override void Evaluate(RuleContext ctx, FindingSink findings)
     {
         var days = ctx.Options.HcgLookbackDays;
         var conditions = ConditionQueries.Active(ctx, ValueSetUrls.Pregnancy);

@@ -22,7 +22,7 @@ public sealed class R20SevereRenalImpairmentRule : Rule
     public override IReadOnlyList<string> Needs { get; } = [DataKeys.RenalLabs, DataKeys.Conditions];
     public override IReadOnlyList<ClinicalSource> Sources { get; } = [ClinicalSources.RenalSummary, ClinicalSources.ExtendedReleaseRenal, ClinicalSources.EgfrCategories];
 
-    public override void Evaluate(RuleContext ctx, List<Finding> findings)
+    public override void Evaluate(RuleContext ctx, FindingSink findings)
     {
         var limit = ctx.Options.EgfrSevereBelow;
         var latest = ctx.Memo(RenalFunction.Of).Latest;

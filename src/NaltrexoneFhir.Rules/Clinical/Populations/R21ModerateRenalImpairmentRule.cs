@@ -21,7 +21,7 @@ public sealed class R21ModerateRenalImpairmentRule : Rule
     public override IReadOnlyList<string> Needs { get; } = [DataKeys.RenalLabs, DataKeys.Conditions];
     public override IReadOnlyList<ClinicalSource> Sources { get; } = [ClinicalSources.ExtendedReleaseRenal, ClinicalSources.EgfrCategories];
 
-    public override void Evaluate(RuleContext ctx, List<Finding> findings)
+    public override void Evaluate(RuleContext ctx, FindingSink findings)
     {
         var o = ctx.Options;
         var latest = ctx.Memo(RenalFunction.Of).Latest;

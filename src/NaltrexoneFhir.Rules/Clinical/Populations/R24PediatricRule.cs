@@ -20,7 +20,7 @@ public sealed class R24PediatricRule : Rule
     public override IReadOnlyList<string> Needs { get; } = [DataKeys.Patient];
     public override IReadOnlyList<ClinicalSource> Sources { get; } = [ClinicalSources.RenalSummary, ClinicalSources.PediatricUse, ClinicalSources.Asam2015, ClinicalSources.Contrave];
 
-    public override void Evaluate(RuleContext ctx, List<Finding> findings)
+    public override void Evaluate(RuleContext ctx, FindingSink findings)
     {
         if (ctx.Data.Patient?.BirthDate is not { IsValid: true } birth) return;
         var today = DateOnly.FromDateTime(ctx.Now.UtcDateTime);

@@ -29,7 +29,7 @@ public sealed class R29PlannedSurgeryRule : Rule
 
     private sealed record Planned(string Label, string Reference, FhirDateTime When);
 
-    public override void Evaluate(RuleContext ctx, List<Finding> findings)
+    public override void Evaluate(RuleContext ctx, FindingSink findings)
     {
         var planned = PlannedSurgeries(ctx).ToList();
         if (planned.Count == 0) return;
