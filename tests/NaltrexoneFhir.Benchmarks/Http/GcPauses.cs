@@ -21,11 +21,11 @@ public sealed record GcPauseSummary(double Seconds, IReadOnlyList<(DateTime Star
     public IEnumerable<double> PausesMs => Pauses.Select(p => p.Ms);
     public int Count => Pauses.Count;
     public double PerSecond => Count / Seconds;
-    public double MedianMs => Median([.. PausesMs]);
+    public double MedianMs => Median.Of(PausesMs);
     public double MaxMs => Count == 0 ? 0 : PausesMs.Max();
     /// <summary>Share of the wall time the service's threads were stopped by the GC.</summary>
     public double PausedShare => PausesMs.Sum() / (Seconds * 1000);
-    public double MedianPromotedKb => Median(PromotedKb);
+    public double MedianPromotedKb => Median.Of(PromotedKb);
 
     public override string ToString() => Count == 0
         ? "no GC"
@@ -35,13 +35,11 @@ public sealed record GcPauseSummary(double Seconds, IReadOnlyList<(DateTime Star
     private string Phases() => YoungPhases.Count == 0
         ? ""
         : string.Create(CultureInfo.InvariantCulture,
-            $" (a young GC marks for {Median([.. YoungPhases.Select(p => p.MarkMs)]):0.00} ms, then plans, relocates and compacts for {Median([.. YoungPhases.Select(p => p.CompactMs)]):0.00} ms: medians)");
+            $" (a young GC marks for {Median.Of(YoungPhases.Select(p => p.MarkMs)):0.00} ms, then plans, relocates and compacts for {Median.Of(YoungPhases.Select(p => p.CompactMs)):0.00} ms: medians)");
 
     /// <summary>Every pause on a round's time axis: its start in ms after <paramref name="roundStartUtc"/>, and its length.</summary>
     public IEnumerable<(double StartMs, double Ms)> PausesFrom(DateTime roundStartUtc) =>
         Pauses.Select(p => ((p.StartUtc - roundStartUtc).TotalMilliseconds, p.Ms));
-
-    private static double Median(IReadOnlyList<double> xs) => xs.Count == 0 ? 0 : xs.Order().ElementAt(xs.Count / 2);
 }
 
 /// <summary>

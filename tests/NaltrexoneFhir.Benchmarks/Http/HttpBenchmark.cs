@@ -89,10 +89,10 @@ public static class HttpBenchmark
 
         var svc = rows.Where(x => x.Target == "order-sign (typical)").ToList();
         var bas = rows.Where(x => x.Target.StartsWith("baseline", StringComparison.Ordinal)).ToList();
-        var svcRps = Median(svc.Select(x => x.RequestsPerSecond));
-        var basRps = Median(bas.Select(x => x.RequestsPerSecond));
-        var svcCpu = Median(svc.Select(x => cpuPerRequest[x]));
-        var basCpu = Median(bas.Select(x => cpuPerRequest[x]));
+        var svcRps = Median.Of(svc.Select(x => x.RequestsPerSecond));
+        var basRps = Median.Of(bas.Select(x => x.RequestsPerSecond));
+        var svcCpu = Median.Of(svc.Select(x => cpuPerRequest[x]));
+        var basCpu = Median.Of(bas.Select(x => cpuPerRequest[x]));
 
         // 3. Latency at a fixed rate of half the measured maximum (open loop, raw-socket client: OpenLoopClient), and
         // the baseline route at the same rate in the same process: the latency floor at that load.
@@ -145,7 +145,7 @@ public static class HttpBenchmark
         var fixedRateBaseline = fixedBas.OrderBy(x => x.Latency.P99).ElementAt(fixedBas.Count / 2);
         // A call costs more CPU at this rate than at saturation (idle workers spinning and waking, BENCHMARKS.md,
         // session 17), so the cores are busier than "half of the maximum" says; this is how busy.
-        var fixedCpu = Median(fixedSvc.Select(x => cpuPerRequest[x]));
+        var fixedCpu = Median.Of(fixedSvc.Select(x => cpuPerRequest[x]));
         var fixedBusy = ServiceProcess.CoresBusy(rate, fixedCpu);
 
         // 3b. At the rate a busy EHR sends (LowRate): every request finds the service idle, so it pays the wake-ups
@@ -182,7 +182,7 @@ public static class HttpBenchmark
         if (floorTails.Count > 0) report.WriteLine($"The baseline route's rounds at the same rate: {string.Join("; ", floorTails)}.");
         if (betweenEpisodes.Count > 0)
             report.WriteLine(FormattableString.Invariant(
-                $"Between kdamond's episodes (the requests due more than {TailCauses.EpisodeMarginMs:0} ms before an episode starts or after it ends; not the target's figure, which counts every request): p99 {betweenEpisodes.OrderBy(a => a.P99Ms).ElementAt(betweenEpisodes.Count / 2).P99Ms:0.00} ms, the median round ({string.Join(", ", betweenEpisodes.Select(a => $"{a.P99Ms:0.00} ms over {a.ShareOfRequests:P0} of the requests"))})."));
+                $"Between kdamond's episodes (the requests due more than {TailCauses.EpisodeMarginMs:0} ms before an episode starts or after it ends; not the target's figure, which counts every request): p99 {Median.Of(betweenEpisodes.Select(a => a.P99Ms)):0.00} ms, the median round ({string.Join(", ", betweenEpisodes.Select(a => $"{a.P99Ms:0.00} ms over {a.ShareOfRequests:P0} of the requests"))})."));
         report.WriteLine(FormattableString.Invariant($"**At {LowRate:0} req/s** (a busy EHR's rate; every request finds the service idle), {lowDuration.TotalSeconds:0} s each: order-sign **p50 {lowSvc.Latency.P50:0.00} ms, p99 {lowSvc.Latency.P99:0.00} ms** (p95 {lowSvc.Latency.P95:0.00}, max {lowSvc.Latency.Max:0.00}); the baseline route p50 {lowBas.Latency.P50:0.00}, p99 {lowBas.Latency.P99:0.00} ms; the client sent the order-sign requests after their due times by p50 {sendLateness[lowSvc].P50:0.00} ms, p99 {sendLateness[lowSvc].P99:0.00} ms. The service's CPU per request at that rate: order-sign {cpuPerRequest[lowSvc]:0} µs, baseline {cpuPerRequest[lowBas]:0} µs (mostly what waking costs on this VM: thread-pool workers waking for each request and going back to sleep, every context switch paying the hypervisor; and for order-sign the audit writer's commit every 100 ms, over a few calls each)."));
         report.WriteLine(FormattableString.Invariant($"**Peak RSS (VmHWM): {peakAfterLoad:0} MB after the typical load**, {peakAfterLarge:0} MB after the large-history calls (current {currentRss:0} MB)."));
         report.WriteLine(FormattableString.Invariant($"Large-history over HTTP: median {largeRun.Latency.P50:0.0} ms per call (max {largeRun.Latency.Max:0.0} ms, {largeRun.Requests} calls)."));
@@ -225,12 +225,6 @@ public static class HttpBenchmark
 
     private static string P99s(IEnumerable<LoadResult> rounds) =>
         string.Join(", ", rounds.Select(x => x.Latency.P99.ToString("0.00", CultureInfo.InvariantCulture)));
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var v = values.Order().ToList();
-        return v.Count == 0 ? 0 : v[v.Count / 2];
-    }
 
     private static string LoadAverage()
     {

@@ -16,14 +16,12 @@ public sealed record DaemonEpisodes(double Seconds, IReadOnlyList<(DateTime Star
         var gaps = starts.Zip(starts.Skip(1), (a, b) => (b - a).TotalMilliseconds).ToList();
         var cpu = Episodes.Select(e => e.CpuMs).ToList();
         return string.Create(CultureInfo.InvariantCulture,
-            $"kdamond: {Count} episodes{(gaps.Count > 0 ? $", one every {Median(gaps):0} ms (median)" : "")}, its CPU per episode median {Median(cpu):0.0} ms, max {cpu.Max():0.0} ms, {cpu.Sum() / (Seconds * 1000):P1} of one core");
+            $"kdamond: {Count} episodes{(gaps.Count > 0 ? $", one every {Median.Of(gaps):0} ms (median)" : "")}, its CPU per episode median {Median.Of(cpu):0.0} ms, max {cpu.Max():0.0} ms, {cpu.Sum() / (Seconds * 1000):P1} of one core");
     }
 
     /// <summary>Every episode on a round's time axis: its start in ms after <paramref name="roundStartUtc"/>, and its length.</summary>
     public IEnumerable<(double StartMs, double Ms)> From(DateTime roundStartUtc) =>
         Episodes.Select(e => ((e.StartUtc - roundStartUtc).TotalMilliseconds, e.Ms));
-
-    private static double Median(IReadOnlyList<double> xs) => xs.Order().ElementAt(xs.Count / 2);
 }
 
 /// <summary>
