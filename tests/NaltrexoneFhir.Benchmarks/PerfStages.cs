@@ -8,6 +8,11 @@ namespace NaltrexoneFhir.Benchmarks;
 /// stage, in the order below, found anywhere on its stack, so the FHIR reader's work counts as reading wherever it was
 /// called from. The audit writer's thread is a stage of its own. Not a benchmark: the tool behind BENCHMARKS.md's
 /// "Where the time goes" (session 17).
+/// <para>
+/// A stage is matched against each frame's method (<see cref="Method"/>), not its return or parameter types: the
+/// perf map writes whole signatures, and <c>HookBody::Parse(…, FhirFastReader/EntryPreReader)</c> made the body's own
+/// scan count as reading prefetch until session 23 (BENCHMARKS.md, session 23).
+/// </para>
 /// </summary>
 public static partial class PerfStages
 {
@@ -39,10 +44,24 @@ public static partial class PerfStages
         {
             total++;
             var stage = sample.Thread == WriterThread ? "Audit writer thread (decoding, SQLite, WAL writes)"
-                : Stages.FirstOrDefault(s => sample.Frames.Any(f => s.Frame.IsMatch(f))).Stage ?? Rest;
+                : Stages.FirstOrDefault(s => sample.Frames.Any(f => s.Frame.IsMatch(Method(f)))).Stage ?? Rest;
             counts[stage] = counts.GetValueOrDefault(stage) + 1;
         }
         return (counts.OrderByDescending(kv => kv.Value).Select(kv => (kv.Key, kv.Value)).ToList(), total);
+    }
+
+    /// <summary>
+    /// The method a frame ran, <c>Type::Method</c>: perf map symbols are <c>[return type] [assembly] Type::Method(params)[tier]</c>,
+    /// and a stage must not be found in the return or parameter types (a method handed a reader is not reading). A
+    /// native frame (no <c>::</c>) is taken whole.
+    /// </summary>
+    public static ReadOnlySpan<char> Method(string frame)
+    {
+        var separator = frame.IndexOf("::", StringComparison.Ordinal);
+        if (separator < 0) return frame;
+        var start = frame.LastIndexOf(' ', separator) + 1;
+        var end = frame.IndexOf('(', separator);
+        return frame.AsSpan(start, (end < 0 ? frame.Length : end) - start);
     }
 
     /// <summary>perf script's samples: a header line ("comm ..."), then one frame per line, then a blank line.</summary>
