@@ -1,24 +1,23 @@
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Options;
+using NaltrexoneFhir.Api.Tests.Support;
 
 namespace NaltrexoneFhir.Api.Tests.PatientData;
 
 /// <summary>FhirServer options are validated at start: nonsense fails start with a message naming the setting.</summary>
 public sealed class FhirServerOptionsTests
 {
-    private static OptionsValidationException StartFails(CdsApiFactory factory)
-    {
-        using (factory) return Assert.ThrowsAny<OptionsValidationException>(() => factory.CreateClient());
-    }
+    private static OptionsValidationException StartFails(Func<CdsApiFactory> factory) =>
+        Assert.IsAssignableFrom<OptionsValidationException>(StartupFailure.Of(factory));
 
     [Fact]
     public void HttpBaseUrlOffLoopback_FailsStart() =>
-        Assert.Contains("https is required", StartFails(new CdsApiFactory()
+        Assert.Contains("https is required", StartFails(() => new CdsApiFactory()
             .With("FhirServer:AllowedBaseUrls:0", "http://ehr.example.org/fhir").With("FhirServer:AllowHttpLoopback", "true")).Message);
 
     [Fact]
     public void HttpLoopbackInProduction_FailsStart() =>
-        Assert.Contains("AllowHttpLoopback must be false in Production", StartFails(new CdsApiFactory()
+        Assert.Contains("AllowHttpLoopback must be false in Production", StartFails(() => new CdsApiFactory()
             .With("FhirServer:AllowHttpLoopback", "true")
             // Production also needs a trusted client issuer and the audit key: give both, so only the loopback setting is wrong.
             .With("Security:PublicBaseUrl", "https://cds.example.org").With("Security:Issuers:0:Issuer", "https://ehr.example.org")
@@ -28,7 +27,7 @@ public sealed class FhirServerOptionsTests
 
     [Fact]
     public void TimeoutLongerThanBudget_FailsStart() =>
-        Assert.Contains("FhirServer:Timeout", StartFails(new CdsApiFactory()
+        Assert.Contains("FhirServer:Timeout", StartFails(() => new CdsApiFactory()
             .With("FhirServer:Timeout", "00:00:03").With("FhirServer:Budget", "00:00:02")).Message);
 
     [Fact]

@@ -6,22 +6,17 @@ namespace NaltrexoneFhir.Api.Tests.Security;
 /// <summary>Production requires a client JWT and a trusted issuer; Development may opt out explicitly, with a warning.</summary>
 public sealed class SecurityModeTests
 {
-    private static string StartFailure(SecuredApiFactory f)
+    private static string StartFailure(Func<SecuredApiFactory> factory)
     {
-        using (f)
-        {
-            var ex = Record.Exception(() => f.CreateClient());
-            Assert.NotNull(ex);
-            var messages = new List<string>();
-            for (var e = ex; e is not null; e = e.InnerException) messages.Add(e.Message);
-            return string.Join(" / ", messages);
-        }
+        var messages = new List<string>();
+        for (var e = Support.StartupFailure.Of(factory); e is not null; e = e.InnerException) messages.Add(e.Message);
+        return string.Join(" / ", messages);
     }
 
     [Fact]
     public void Production_WithoutTrustedIssuers_FailsToStart_WithAClearMessage()
     {
-        var message = StartFailure(new SecuredApiFactory().InEnvironment("Production").Without("Security:Issuers"));
+        var message = StartFailure(() => new SecuredApiFactory().InEnvironment("Production").Without("Security:Issuers"));
         Assert.Contains("Security:Issuers is empty", message);
         Assert.DoesNotContain("AllowUnauthenticated=true for local development", message);   // not offered outside Development
     }
@@ -29,31 +24,31 @@ public sealed class SecurityModeTests
     [Fact]
     public void Production_AllowUnauthenticated_FailsToStart() =>
         Assert.Contains("accepted only in the Development environment",
-            StartFailure(new SecuredApiFactory().InEnvironment("Production").With("Security:AllowUnauthenticated", "true")));
+            StartFailure(() => new SecuredApiFactory().InEnvironment("Production").With("Security:AllowUnauthenticated", "true")));
 
     [Fact]
     public void Development_TokensRequired_WithoutIssuers_FailsToStart_AndSaysHowToOptOut() =>
         Assert.Contains("Security:AllowUnauthenticated=true for local development",
-            StartFailure(new SecuredApiFactory().Without("Security:Issuers")));
+            StartFailure(() => new SecuredApiFactory().Without("Security:Issuers")));
 
     [Fact]
     public void TokensRequired_WithoutPublicBaseUrl_FailsToStart() =>
-        Assert.Contains("Security:PublicBaseUrl is required", StartFailure(new SecuredApiFactory().Without("Security:PublicBaseUrl")));
+        Assert.Contains("Security:PublicBaseUrl is required", StartFailure(() => new SecuredApiFactory().Without("Security:PublicBaseUrl")));
 
     [Theory]
     [InlineData("HS256")]
     [InlineData("none")]
     public void SymmetricOrNoneAlgorithm_CannotBeConfigured(string alg) =>
-        Assert.Contains($"'{alg}' is not accepted", StartFailure(new SecuredApiFactory().With("Security:Issuers:0:Algorithms:0", alg)));
+        Assert.Contains($"'{alg}' is not accepted", StartFailure(() => new SecuredApiFactory().With("Security:Issuers:0:Algorithms:0", alg)));
 
     [Fact]
     public void PlainHttpJwksUrl_CannotBeConfigured() =>
         Assert.Contains("Security:Issuers:0:JwksUrl must use https",
-            StartFailure(new SecuredApiFactory().With("Security:Issuers:0:JwksUrl", "http://ehr.example.test/jwks.json")));
+            StartFailure(() => new SecuredApiFactory().With("Security:Issuers:0:JwksUrl", "http://ehr.example.test/jwks.json")));
 
     [Fact]
     public void WildcardCorsOrigin_CannotBeConfigured() =>
-        Assert.Contains("Security:Cors:AllowedOrigins:0", StartFailure(new SecuredApiFactory().With("Security:Cors:AllowedOrigins:0", "*")));
+        Assert.Contains("Security:Cors:AllowedOrigins:0", StartFailure(() => new SecuredApiFactory().With("Security:Cors:AllowedOrigins:0", "*")));
 
     [Fact]
     public async Task Production_WithATrustedIssuer_Starts_AndRequiresAValidToken()
